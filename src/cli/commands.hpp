@@ -1,0 +1,15 @@
+#pragma once
+// One function per subcommand; main.cpp registers them all. Each adds its CLI11 subcommand with
+// its options and a callback that runs it.
+
+namespace CLI {
+class App;
+}
+
+namespace sluice::cli {
+
+void add_serve(CLI::App& app);
+void add_init(CLI::App& app);
+void add_fake_upstream(CLI::App& app);
+
+}  // namespace sluice::cli

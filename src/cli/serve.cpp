@@ -1,0 +1,212 @@
+// sluice serve: load config (file, or discovered from the environment), start the gateway,
+// reload on SIGHUP, drain on SIGTERM.
+
+#include <CLI/CLI.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <filesystem>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "cli/commands.hpp"
+#include "core/log.hpp"
+#include "pipeline/gateway.hpp"
+#include "providers/discovery.hpp"
+#include "providers/model_discovery.hpp"
+
+namespace sluice::cli {
+namespace {
+
+namespace net = boost::asio;
+
+struct ServeOptions {
+  std::string config_path;
+  std::string listen;
+  std::string log_level;
+  int threads = -1;
+};
+
+bool split_listen(const std::string& listen, std::string& host, std::uint16_t& port) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos) return false;
+  host = listen.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.empty()) host = "0.0.0.0";
+  try {
+    int p = std::stoi(listen.substr(colon + 1));
+    if (p < 0 || p > 65535) return false;
+    port = static_cast<std::uint16_t>(p);
+  } catch (...) {
+    return false;
+  }
+  return true;
+}
+
+std::string find_config(const std::string& explicit_path) {
+  if (!explicit_path.empty()) return explicit_path;
+  if (auto env = core::real_env("SLUICE_CONFIG"); env && !env->empty()) return *env;
+  if (std::filesystem::exists("sluice.yaml")) return "sluice.yaml";
+  return {};
+}
+
+/// Loads config from a file or the environment; on failure prints file:line:column and returns
+/// nullopt.
+std::optional<core::Config> load(const std::string& path) {
+  if (path.empty()) return providers::discover_from_env();
+  auto r = core::load_config_file(path);
+  if (auto* err = std::get_if<core::ConfigError>(&r)) {
+    log::error("config rejected: {}", err->to_string());
+    return std::nullopt;
+  }
+  return std::get<core::Config>(std::move(r));
+}
+
+void announce(const core::Config& cfg) {
+  if (cfg.providers.empty()) {
+    log::warn("no providers: set a provider key (ANTHROPIC_API_KEY, OPENAI_API_KEY, GEMINI_API_KEY, "
+              "...), start Ollama, or run `sluice init` and pass --config");
+  }
+  for (const auto& p : cfg.providers) {
+    log::info("provider {}", providers::describe(p));
+    if (!p.api_key_source.empty() && p.api_key.empty()) {
+      log::warn("provider {}: {} is empty or unset; requests to it will carry no key", p.name,
+                p.api_key_source);
+    }
+  }
+}
+
+/// Fetches every provider's model list (in parallel, bounded by short timeouts) and publishes a
+/// snapshot that includes them. Runs on its own event loop, off the request path.
+void discover_models(providers::SnapshotHolder& holder, std::mutex& publish) {
+  auto snap = holder.get();
+  net::io_context ioc;
+  std::vector<std::pair<std::string, std::vector<std::string>>> found;
+  for (const auto& p : snap->providers) {
+    if (!p.config.discover_models) continue;
+    net::co_spawn(ioc, [&p, &found]() -> net::awaitable<void> {
+      if (auto models = co_await providers::fetch_models(p)) {
+        log::info("provider {}: {} models discovered", p.config.name, models->size());
+        found.emplace_back(p.config.name, std::move(*models));
+      }
+    }, net::detached);
+  }
+  ioc.run();
+  std::lock_guard lock(publish);
+  auto cur = holder.get();
+  if (cur->generation != snap->generation) return;  // a reload raced us; it runs its own discovery
+  holder.set(providers::make_snapshot(cur->config, found, cur->generation));
+}
+
+int serve(const ServeOptions& opt) {
+  const std::string path = find_config(opt.config_path);
+  auto cfg = load(path);
+  if (!cfg) return 2;
+  if (!opt.listen.empty()) cfg->listen = opt.listen;
+  if (opt.threads >= 0) cfg->threads = opt.threads;
+  if (!opt.log_level.empty()) cfg->log_level = opt.log_level;
+  if (!log::set_level(cfg->log_level)) {
+    log::error("unknown log level '{}'", cfg->log_level);
+    return 2;
+  }
+  std::string host;
+  std::uint16_t port = 0;
+  if (!split_listen(cfg->listen, host, port)) {
+    log::error("listen address '{}' is not HOST:PORT", cfg->listen);
+    return 2;
+  }
+  log::info("config: {}", path.empty() ? std::string("discovered from the environment") : path);
+  announce(*cfg);
+
+  http::ServerOptions so;
+  so.host = host;
+  so.port = port;
+  so.threads = cfg->threads;
+  so.max_body_bytes = cfg->limits.max_body_bytes;
+  so.max_header_bytes = cfg->limits.max_header_bytes;
+  so.header_timeout = cfg->limits.header_timeout;
+  so.body_timeout = cfg->limits.body_timeout;
+  so.idle_timeout = cfg->limits.idle_timeout;
+  so.write_timeout = cfg->limits.write_timeout;
+  so.drain_timeout = cfg->limits.drain_timeout;
+
+  providers::SnapshotHolder holder;
+  std::uint64_t generation = 1;
+  holder.set(providers::make_snapshot(*cfg, {}, generation));
+  std::mutex publish;
+  std::thread([&holder, &publish] { discover_models(holder, publish); }).detach();
+
+  pipeline::Gateway gateway(holder);
+  std::unique_ptr<http::Server> server;
+  try {
+    server = http::Server::create(
+        so, [&gateway](http::Request& r, http::ResponseWriter& w) { return gateway.handle(r, w); },
+        [&gateway](const http::Request& r, int s, std::string_view m) {
+          return gateway.local_reply(r, s, m);
+        });
+  } catch (const std::exception& e) {
+    log::error("cannot listen on {}: {}", cfg->listen, e.what());
+    return 1;
+  }
+
+  net::io_context signals_ioc;
+  net::signal_set signals(signals_ioc, SIGINT, SIGTERM, SIGHUP);
+  std::function<void(boost::system::error_code, int)> on_signal =
+      [&](boost::system::error_code ec, int sig) {
+        if (ec) return;
+        if (sig == SIGHUP) {
+          if (path.empty()) {
+            log::info("SIGHUP: no config file to reload (config came from the environment)");
+          } else if (auto next = load(path)) {
+            std::lock_guard lock(publish);
+            if (next->listen != cfg->listen || next->threads != cfg->threads) {
+              log::warn("listen and threads changes take effect on restart");
+            }
+            announce(*next);
+            holder.set(providers::make_snapshot(std::move(*next), {}, ++generation));
+            log::info("config reloaded from {} (generation {})", path, generation);
+            std::thread([&holder, &publish] { discover_models(holder, publish); }).detach();
+          } else {
+            log::warn("keeping the previous config");
+          }
+          signals.async_wait(on_signal);
+          return;
+        }
+        log::info("signal {}: draining (up to {} ms), no new connections", sig,
+                  cfg->limits.drain_timeout.count());
+        gateway.set_draining();
+        server->stop();
+      };
+  signals.async_wait(on_signal);
+  std::thread signal_thread([&] { signals_ioc.run(); });
+
+  std::cout << "sluice listening on http://" << host << ":" << server->port() << std::endl;
+  log::info("sluice {} listening on {}:{}", SLUICE_VERSION, host, server->port());
+  server->run();
+  signals_ioc.stop();
+  signal_thread.join();
+  log::info("stopped");
+  return 0;
+}
+
+}  // namespace
+
+void add_serve(CLI::App& app) {
+  auto opt = std::make_shared<ServeOptions>();
+  auto* cmd = app.add_subcommand("serve", "Run the gateway");
+  cmd->add_option("-c,--config", opt->config_path,
+                  "YAML config file (default: $SLUICE_CONFIG, ./sluice.yaml, else discover providers "
+                  "from the environment)");
+  cmd->add_option("-l,--listen", opt->listen, "HOST:PORT to listen on (default 127.0.0.1:4100)");
+  cmd->add_option("--log-level", opt->log_level, "trace|debug|info|warn|error|off");
+  cmd->add_option("--threads", opt->threads, "event loops (0: one per core)");
+  cmd->callback([opt] {
+    int rc = serve(*opt);
+    if (rc != 0) throw CLI::RuntimeError(rc);
+  });
+}
+
+}  // namespace sluice::cli

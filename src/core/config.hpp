@@ -1,0 +1,95 @@
+#pragma once
+// The gateway's configuration: parsed from YAML (or discovered from the environment), validated
+// once at load time, then immutable. A bad file is rejected with file:line:column and the
+// reason; the caller keeps whatever config it already had.
+
+#include <chrono>
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "protocol/wire.hpp"
+
+namespace sluice::core {
+
+using std::chrono::milliseconds;
+
+struct ProviderConfig {
+  std::string name;                    // unique; the prefix in "name/model"
+  protocol::Family type = protocol::Family::OpenAI;
+  std::string base_url;                // as the provider's own SDK takes it (no trailing '/')
+  std::string api_key;                 // resolved secret; never logged
+  std::string api_key_source;          // "${ENV_NAME}", "inline" or "" (no key), safe to print
+  std::vector<std::string> models;     // models known to be served here (config + discovery)
+  bool discover_models = true;         // fetch the provider's model list at start
+  std::vector<std::pair<std::string, std::string>> headers;  // extra upstream headers
+  int line = 0;                        // where it was declared, for messages
+};
+
+struct UpstreamTimeouts {
+  milliseconds connect{10'000};
+  milliseconds first_byte{600'000};  // non-stream answers of long reasoning models take minutes
+  milliseconds idle{300'000};        // gap between two stream chunks
+  milliseconds total{3'600'000};
+};
+
+struct ServerLimits {
+  std::size_t max_body_bytes = 32 * 1024 * 1024;
+  std::size_t max_header_bytes = 64 * 1024;
+  milliseconds header_timeout{30'000};
+  milliseconds body_timeout{120'000};
+  milliseconds idle_timeout{120'000};
+  milliseconds write_timeout{60'000};
+  milliseconds drain_timeout{30'000};
+};
+
+struct Config {
+  std::string source = "defaults";     // file path, or "environment"
+  std::string listen = "127.0.0.1:4100";
+  int threads = 0;                     // 0: one event loop per core
+  std::string log_level = "info";
+  bool access_log = true;
+  ServerLimits limits;
+  UpstreamTimeouts timeouts;
+  std::vector<ProviderConfig> providers;
+  std::map<std::string, std::string> aliases;  // name -> "provider/model" or another alias
+  // Where a bare model name that matches nothing goes, per client family. Absent: the first
+  // provider of that family. Present but empty ("none" in YAML): such names get 404.
+  std::map<protocol::Family, std::string> default_provider;
+
+  const ProviderConfig* find_provider(std::string_view name) const;
+  /// The provider a bare unknown name goes to for this family, or nullptr.
+  const ProviderConfig* default_for(protocol::Family family) const;
+};
+
+struct ConfigError {
+  std::string file;
+  int line = 0;    // 1-based; 0 when not tied to a place
+  int column = 0;  // 1-based
+  std::string message;
+  std::string to_string() const;  // "file:line:column: message"
+};
+
+/// Reads the environment (`get` returns nullopt for unset variables). Injected for tests.
+using EnvLookup = std::optional<std::string> (*)(const char* name);
+std::optional<std::string> real_env(const char* name);
+
+/// Parses and validates YAML text. `file` names the source in errors.
+std::variant<Config, ConfigError> parse_config(const std::string& text, const std::string& file,
+                                               EnvLookup env = real_env);
+/// Reads and parses a file.
+std::variant<Config, ConfigError> load_config_file(const std::string& path,
+                                                   EnvLookup env = real_env);
+
+/// Parses "250ms", "10s", "5m", "1h" or a bare number of seconds.
+std::optional<milliseconds> parse_duration(std::string_view text);
+/// Parses "32MiB", "64KiB", "1MB", "512" (bytes).
+std::optional<std::size_t> parse_size(std::string_view text);
+/// Replaces ${NAME} and ${NAME:-default}. Unset names without a default are reported in
+/// `missing` and become empty.
+std::string interpolate_env(std::string_view text, EnvLookup env, std::vector<std::string>* missing);
+
+}  // namespace sluice::core

@@ -1,0 +1,259 @@
+// YAML -> Config. Every value is checked here, at load time, with the node's position so that a
+// mistake is reported as file:line:column; nothing on the request path re-validates config.
+
+#include <yaml-cpp/yaml.h>
+
+#include <boost/url/parse.hpp>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "core/config.hpp"
+
+namespace sluice::core {
+namespace {
+
+struct Fail {
+  YAML::Mark mark;
+  std::string message;
+};
+
+[[noreturn]] void fail(const YAML::Node& node, std::string message) {
+  throw Fail{node.Mark(), std::move(message)};
+}
+
+void check_keys(const YAML::Node& map, std::string_view what,
+                std::initializer_list<std::string_view> known) {
+  if (!map.IsMap()) fail(map, std::string(what) + " must be a mapping");
+  for (const auto& kv : map) {
+    auto key = kv.first.as<std::string>();
+    if (std::find(known.begin(), known.end(), key) == known.end()) {
+      std::string list;
+      for (auto k : known) {
+        if (!list.empty()) list += ", ";
+        list += k;
+      }
+      fail(kv.first, "unknown key '" + key + "' in " + std::string(what) + " (known: " + list + ")");
+    }
+  }
+}
+
+std::string scalar(const YAML::Node& node, std::string_view what) {
+  if (!node.IsScalar()) fail(node, std::string(what) + " must be a string");
+  return node.as<std::string>();
+}
+
+bool boolean(const YAML::Node& node, std::string_view what) {
+  try {
+    return node.as<bool>();
+  } catch (const YAML::Exception&) {
+    fail(node, std::string(what) + " must be true or false");
+  }
+}
+
+milliseconds duration(const YAML::Node& node, std::string_view what) {
+  auto d = parse_duration(scalar(node, what));
+  if (!d || d->count() <= 0) {
+    fail(node, std::string(what) + " must be a positive duration such as 500ms, 30s, 5m or 1h");
+  }
+  return *d;
+}
+
+std::size_t size(const YAML::Node& node, std::string_view what) {
+  auto s = parse_size(scalar(node, what));
+  if (!s || *s == 0) fail(node, std::string(what) + " must be a positive size such as 64KiB or 32MiB");
+  return *s;
+}
+
+struct Loader {
+  EnvLookup env;
+  Config cfg;
+
+  std::string interpolated(const YAML::Node& node, std::string_view what,
+                           std::string* source = nullptr) {
+    auto raw = scalar(node, what);
+    std::vector<std::string> missing;
+    auto value = interpolate_env(raw, env, &missing);
+    if (source) {
+      *source = raw.find("${") != std::string::npos ? raw : (raw.empty() ? "" : "inline");
+    }
+    if (!missing.empty() && !source) {
+      fail(node, std::string(what) + ": environment variable " + missing.front() +
+                     " is not set (write ${" + missing.front() + ":-default} to allow that)");
+    }
+    return value;
+  }
+
+  void load_limits(const YAML::Node& n) {
+    check_keys(n, "limits",
+               {"max_body", "max_header", "header_timeout", "body_timeout", "idle_timeout",
+                "write_timeout", "drain_timeout"});
+    auto& l = cfg.limits;
+    if (n["max_body"]) l.max_body_bytes = size(n["max_body"], "limits.max_body");
+    if (n["max_header"]) l.max_header_bytes = size(n["max_header"], "limits.max_header");
+    if (n["header_timeout"]) l.header_timeout = duration(n["header_timeout"], "limits.header_timeout");
+    if (n["body_timeout"]) l.body_timeout = duration(n["body_timeout"], "limits.body_timeout");
+    if (n["idle_timeout"]) l.idle_timeout = duration(n["idle_timeout"], "limits.idle_timeout");
+    if (n["write_timeout"]) l.write_timeout = duration(n["write_timeout"], "limits.write_timeout");
+    if (n["drain_timeout"]) l.drain_timeout = duration(n["drain_timeout"], "limits.drain_timeout");
+  }
+
+  void load_timeouts(const YAML::Node& n) {
+    check_keys(n, "timeouts", {"connect", "first_byte", "idle", "total"});
+    auto& t = cfg.timeouts;
+    if (n["connect"]) t.connect = duration(n["connect"], "timeouts.connect");
+    if (n["first_byte"]) t.first_byte = duration(n["first_byte"], "timeouts.first_byte");
+    if (n["idle"]) t.idle = duration(n["idle"], "timeouts.idle");
+    if (n["total"]) t.total = duration(n["total"], "timeouts.total");
+  }
+
+  void load_provider(const YAML::Node& n) {
+    check_keys(n, "a provider",
+               {"name", "type", "base_url", "api_key", "models", "discover_models", "headers"});
+    ProviderConfig p;
+    p.line = n.Mark().line + 1;
+    if (!n["name"]) fail(n, "provider needs a name");
+    p.name = scalar(n["name"], "provider name");
+    if (p.name.empty() || p.name.find('/') != std::string::npos ||
+        p.name.find_first_of(" \t") != std::string::npos) {
+      fail(n["name"], "provider name '" + p.name + "' must be non-empty with no '/' or spaces");
+    }
+    if (cfg.find_provider(p.name)) fail(n["name"], "provider '" + p.name + "' is defined twice");
+    if (!n["type"]) fail(n, "provider '" + p.name + "' needs a type (openai, anthropic or gemini)");
+    auto type = protocol::family_from_string(scalar(n["type"], "type"));
+    if (!type) {
+      fail(n["type"], "provider type must be openai, anthropic or gemini (OpenAI-compatible servers "
+                      "such as Ollama, vLLM, Groq or Mistral use type: openai)");
+    }
+    p.type = *type;
+    if (!n["base_url"]) fail(n, "provider '" + p.name + "' needs a base_url");
+    p.base_url = interpolated(n["base_url"], "base_url");
+    while (!p.base_url.empty() && p.base_url.back() == '/') p.base_url.pop_back();
+    auto url = boost::urls::parse_absolute_uri(p.base_url);
+    if (!url || (url->scheme() != "http" && url->scheme() != "https") || url->host().empty()) {
+      fail(n["base_url"], "base_url '" + p.base_url + "' must be an absolute http:// or https:// URL");
+    }
+    if (n["api_key"]) p.api_key = interpolated(n["api_key"], "api_key", &p.api_key_source);
+    if (n["models"]) {
+      if (!n["models"].IsSequence()) fail(n["models"], "models must be a list of model names");
+      for (const auto& m : n["models"]) p.models.push_back(scalar(m, "model name"));
+    }
+    if (n["discover_models"]) p.discover_models = boolean(n["discover_models"], "discover_models");
+    if (n["headers"]) {
+      if (!n["headers"].IsMap()) fail(n["headers"], "headers must be a mapping of name: value");
+      for (const auto& kv : n["headers"]) {
+        auto name = kv.first.as<std::string>();
+        std::transform(name.begin(), name.end(), name.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        p.headers.emplace_back(name, interpolated(kv.second, "header value"));
+      }
+    }
+    cfg.providers.push_back(std::move(p));
+  }
+
+  void load(const YAML::Node& root) {
+    if (root.IsNull()) return;  // an empty file is the defaults
+    check_keys(root, "the top level",
+               {"listen", "threads", "log_level", "access_log", "limits", "timeouts", "providers",
+                "aliases", "default_provider"});
+    if (root["listen"]) cfg.listen = scalar(root["listen"], "listen");
+    if (root["threads"]) {
+      try {
+        cfg.threads = root["threads"].as<int>();
+      } catch (const YAML::Exception&) {
+        fail(root["threads"], "threads must be a whole number (0: one per core)");
+      }
+      if (cfg.threads < 0 || cfg.threads > 256) fail(root["threads"], "threads must be 0..256");
+    }
+    if (root["log_level"]) {
+      cfg.log_level = scalar(root["log_level"], "log_level");
+      static const std::set<std::string> levels{"trace", "debug", "info", "warn", "error", "off"};
+      if (!levels.count(cfg.log_level)) {
+        fail(root["log_level"], "log_level must be one of trace, debug, info, warn, error, off");
+      }
+    }
+    if (root["access_log"]) cfg.access_log = boolean(root["access_log"], "access_log");
+    if (root["limits"]) load_limits(root["limits"]);
+    if (root["timeouts"]) load_timeouts(root["timeouts"]);
+    if (auto ps = root["providers"]) {
+      if (!ps.IsSequence()) fail(ps, "providers must be a list");
+      for (const auto& p : ps) load_provider(p);
+    }
+    if (const YAML::Node as = root["aliases"]) {
+      if (!as.IsMap()) fail(as, "aliases must be a mapping of name: provider/model");
+      for (const auto& kv : as) {
+        auto name = scalar(kv.first, "alias name");
+        auto target = scalar(kv.second, "alias target");
+        if (cfg.aliases.count(name)) fail(kv.first, "alias '" + name + "' is defined twice");
+        auto slash = target.find('/');
+        bool ok = slash != std::string::npos && slash + 1 < target.size() &&
+                  cfg.find_provider(target.substr(0, slash));
+        if (!ok && !as[target]) {
+          fail(kv.second, "alias '" + name + "' points to '" + target +
+                              "', which is neither provider/model with a configured provider nor "
+                              "another alias");
+        }
+        cfg.aliases.emplace(name, target);
+      }
+      // Alias chains must end; a cycle would loop on every request.
+      for (const auto& [name, target] : cfg.aliases) {
+        std::set<std::string> seen{name};
+        std::string cur = target;
+        while (cfg.aliases.count(cur)) {
+          if (!seen.insert(cur).second) fail(as[name], "alias '" + name + "' is part of a cycle");
+          cur = cfg.aliases.at(cur);
+        }
+      }
+    }
+    if (auto dp = root["default_provider"]) {
+      check_keys(dp, "default_provider", {"openai", "anthropic", "gemini"});
+      for (const auto& kv : dp) {
+        auto fam = *protocol::family_from_string(kv.first.as<std::string>());
+        auto name = scalar(kv.second, "default provider");
+        if (name == "none") {
+          cfg.default_provider[fam] = "";
+          continue;
+        }
+        if (!cfg.find_provider(name)) {
+          fail(kv.second, "default provider '" + name + "' is not a configured provider");
+        }
+        cfg.default_provider[fam] = name;
+      }
+    }
+  }
+};
+
+}  // namespace
+
+std::optional<std::string> real_env(const char* name) {
+  const char* v = std::getenv(name);
+  if (!v) return std::nullopt;
+  return std::string(v);
+}
+
+std::variant<Config, ConfigError> parse_config(const std::string& text, const std::string& file,
+                                               EnvLookup env) {
+  Loader loader{env, {}};
+  loader.cfg.source = file;
+  try {
+    loader.load(YAML::Load(text));
+  } catch (const Fail& f) {
+    return ConfigError{file, f.mark.line + 1, f.mark.column + 1, f.message};
+  } catch (const YAML::Exception& e) {
+    return ConfigError{file, e.mark.line + 1, e.mark.column + 1, e.msg};
+  }
+  return std::move(loader.cfg);
+}
+
+std::variant<Config, ConfigError> load_config_file(const std::string& path, EnvLookup env) {
+  std::ifstream in(path);
+  if (!in) return ConfigError{path, 0, 0, "cannot read the file"};
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse_config(ss.str(), path, env);
+}
+
+}  // namespace sluice::core

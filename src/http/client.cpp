@@ -1,0 +1,373 @@
+// The only translation unit that instantiates Beast's client-side templates.
+
+#include "http/client.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/url/parse.hpp>
+
+#include <sys/socket.h>
+
+#include <deque>
+#include <unordered_map>
+#include <variant>
+
+#include "core/log.hpp"
+
+namespace sluice::http {
+namespace {
+
+namespace net = boost::asio;
+namespace ssl = net::ssl;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = net::ip::tcp;
+using boost::system::error_code;
+using Clock = std::chrono::steady_clock;
+constexpr auto kTuple = net::as_tuple(net::use_awaitable);
+constexpr auto kPoolIdleMax = std::chrono::seconds(30);  // providers close idle conns at ~60 s
+constexpr std::size_t kPoolPerOrigin = 256;
+constexpr auto kDnsTtl = std::chrono::seconds(60);
+
+ssl::context& tls_context() {
+  static ssl::context ctx = [] {
+    ssl::context c(ssl::context::tls_client);
+    c.set_default_verify_paths();
+    c.set_verify_mode(ssl::verify_peer);
+    c.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                  ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+    return c;
+  }();
+  return ctx;
+}
+
+struct Connection {
+  std::optional<beast::tcp_stream> plain;
+  std::optional<beast::ssl_stream<beast::tcp_stream>> secure;
+  beast::flat_buffer buffer;
+  Clock::time_point idle_since;
+  bool reused = false;
+
+  beast::tcp_stream& tcp() { return secure ? beast::get_lowest_layer(*secure) : *plain; }
+};
+using ConnPtr = std::unique_ptr<Connection>;
+
+struct DnsEntry {
+  tcp::resolver::results_type results;
+  Clock::time_point expires;
+};
+
+struct ThreadState {
+  std::unordered_map<std::string, std::deque<ConnPtr>> idle;
+  std::unordered_map<std::string, DnsEntry> dns;
+  PoolStats stats;
+};
+thread_local ThreadState t_state;
+
+/// True if the peer has closed (or sent unexpected bytes on) an idle pooled connection.
+bool looks_dead(Connection& c) {
+  char b;
+  ssize_t r = ::recv(c.tcp().socket().native_handle(), &b, 1, MSG_PEEK | MSG_DONTWAIT);
+  return r == 0 || (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK) || r > 0;
+}
+
+ConnPtr take_pooled(const std::string& key) {
+  auto it = t_state.idle.find(key);
+  if (it == t_state.idle.end()) return nullptr;
+  auto& q = it->second;
+  auto now = Clock::now();
+  while (!q.empty()) {
+    ConnPtr c = std::move(q.back());  // most recently used: warmest, least likely closed
+    q.pop_back();
+    if (now - c->idle_since < kPoolIdleMax && !looks_dead(*c)) {
+      c->reused = true;
+      ++t_state.stats.reused;
+      return c;
+    }
+  }
+  return nullptr;
+}
+
+void give_back(const std::string& key, ConnPtr c) {
+  auto& q = t_state.idle[key];
+  if (q.size() >= kPoolPerOrigin) return;  // dropping closes it
+  c->idle_since = Clock::now();
+  c->buffer.clear();
+  q.push_back(std::move(c));
+}
+
+std::string describe(const error_code& ec) { return ec.message(); }
+
+}  // namespace
+
+std::optional<Origin> Origin::parse(std::string_view url) {
+  auto u = boost::urls::parse_absolute_uri(url);
+  if (!u) return std::nullopt;
+  Origin o;
+  if (u->scheme() == "https") {
+    o.tls = true;
+  } else if (u->scheme() != "http") {
+    return std::nullopt;
+  }
+  o.host = std::string(u->host_address());
+  if (o.host.empty()) return std::nullopt;
+  o.port = u->has_port() ? std::string(u->port()) : (o.tls ? "443" : "80");
+  o.base_path = std::string(u->encoded_path());
+  while (!o.base_path.empty() && o.base_path.back() == '/') o.base_path.pop_back();
+  bool default_port = (o.tls && o.port == "443") || (!o.tls && o.port == "80");
+  std::string host_literal = std::string(u->encoded_host());
+  o.host_header = default_port ? host_literal : host_literal + ":" + o.port;
+  return o;
+}
+
+struct UpstreamResponse::Impl {
+  std::string pool_key;
+  ConnPtr conn;
+  bhttp::response_parser<bhttp::buffer_body> parser;
+  ClientTimeouts timeouts;
+  Clock::time_point deadline;
+  int status = 0;
+  Headers headers;
+  std::optional<UpstreamError> error;
+  long long header_latency_us = 0;
+  bool keep_alive = false;
+  bool done = false;
+  std::string host;
+
+  Clock::duration step(milliseconds want) const {
+    auto left = deadline - Clock::now();
+    return std::min<Clock::duration>(want, std::max<Clock::duration>(left, Clock::duration(0)));
+  }
+
+  template <class Stream>
+  net::awaitable<error_code> read_piece(Stream& s, char* data, std::size_t cap, std::size_t& got) {
+    parser.get().body().data = data;
+    parser.get().body().size = cap;
+    auto [ec, n] = co_await bhttp::async_read_some(s, conn->buffer, parser, kTuple);
+    if (ec == bhttp::error::need_buffer) ec = {};
+    got = cap - parser.get().body().size;
+    co_return ec;
+  }
+
+  ~Impl() {
+    if (conn && done && keep_alive && !error) {
+      give_back(pool_key, std::move(conn));
+    }
+  }
+};
+
+UpstreamResponse::UpstreamResponse(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+UpstreamResponse::UpstreamResponse(UpstreamResponse&&) noexcept = default;
+UpstreamResponse& UpstreamResponse::operator=(UpstreamResponse&&) noexcept = default;
+UpstreamResponse::~UpstreamResponse() = default;
+int UpstreamResponse::status() const { return impl_->status; }
+const Headers& UpstreamResponse::headers() const { return impl_->headers; }
+const std::optional<UpstreamError>& UpstreamResponse::error() const { return impl_->error; }
+long long UpstreamResponse::header_latency_us() const { return impl_->header_latency_us; }
+
+net::awaitable<bool> UpstreamResponse::read_some(std::string& out) {
+  auto& im = *impl_;
+  if (im.done || im.error) co_return false;
+  char data[16 * 1024];
+  std::size_t got = 0;
+  auto& tcp = im.conn->tcp();
+  tcp.expires_after(im.step(im.timeouts.idle));
+  error_code ec = im.conn->secure ? co_await im.read_piece(*im.conn->secure, data, sizeof data, got)
+                                  : co_await im.read_piece(*im.conn->plain, data, sizeof data, got);
+  tcp.expires_never();
+  out.append(data, got);
+  if (ec) {
+    if (ec == beast::error::timeout) {
+      bool total = Clock::now() >= im.deadline;
+      im.error = UpstreamError{UpstreamError::Kind::Timeout,
+                               total ? "upstream " + im.host + " exceeded the total time limit"
+                                     : "upstream " + im.host + " sent nothing for " +
+                                           std::to_string(im.timeouts.idle.count() / 1000) +
+                                           " s in the middle of the response"};
+    } else if (ec == net::error::operation_aborted) {
+      im.error = UpstreamError{UpstreamError::Kind::Cancelled, "cancelled"};
+    } else {
+      im.error = UpstreamError{UpstreamError::Kind::Closed,
+                               "upstream " + im.host + " broke off the response: " + describe(ec)};
+    }
+    co_return false;
+  }
+  if (im.parser.is_done()) {
+    im.done = true;
+    co_return false;
+  }
+  co_return true;
+}
+
+net::awaitable<bool> UpstreamResponse::read_all(std::string& out, std::size_t limit) {
+  while (co_await read_some(out)) {
+    if (out.size() > limit) {
+      impl_->error = UpstreamError{UpstreamError::Kind::Protocol,
+                                   "upstream response is larger than " + std::to_string(limit)};
+      co_return false;
+    }
+  }
+  co_return !impl_->error;
+}
+
+namespace {
+
+net::awaitable<std::variant<ConnPtr, UpstreamError>> connect(const Origin& o, Clock::duration budget) {
+  auto ex = co_await net::this_coro::executor;
+  const std::string dns_key = o.host + ":" + o.port;
+  tcp::resolver::results_type results;
+  auto now = Clock::now();
+  if (auto it = t_state.dns.find(dns_key); it != t_state.dns.end() && it->second.expires > now) {
+    results = it->second.results;
+  } else {
+    tcp::resolver resolver(ex);
+    auto [ec, r] = co_await resolver.async_resolve(o.host, o.port, kTuple);
+    if (ec) {
+      co_return UpstreamError{UpstreamError::Kind::Connect,
+                              "cannot resolve upstream host " + o.host + ": " + describe(ec)};
+    }
+    results = r;
+    t_state.dns[dns_key] = DnsEntry{r, now + kDnsTtl};
+  }
+  auto c = std::make_unique<Connection>();
+  c->plain.emplace(ex);
+  c->plain->expires_after(budget);
+  auto [ec, ep] = co_await c->plain->async_connect(results, kTuple);
+  if (ec) {
+    t_state.dns.erase(dns_key);  // a stale address is a common cause; resolve again next time
+    co_return UpstreamError{
+        ec == beast::error::timeout ? UpstreamError::Kind::Timeout : UpstreamError::Kind::Connect,
+        "cannot connect to upstream " + o.host + ":" + o.port + ": " +
+            (ec == beast::error::timeout ? std::string("connect timed out") : describe(ec))};
+  }
+  c->plain->socket().set_option(tcp::no_delay(true));
+  if (o.tls) {
+    c->secure.emplace(std::move(*c->plain), tls_context());
+    c->plain.reset();
+    auto* ssl_handle = c->secure->native_handle();
+    // SSL_set_tlsext_host_name is a macro with a C cast; call what it expands to.
+    if (!SSL_ctrl(ssl_handle, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+                  const_cast<char*>(o.host.c_str()))) {
+      co_return UpstreamError{UpstreamError::Kind::Connect, "TLS: cannot set SNI for " + o.host};
+    }
+    c->secure->set_verify_callback(ssl::host_name_verification(o.host));
+    auto [hec] = co_await c->secure->async_handshake(ssl::stream_base::client, kTuple);
+    if (hec) {
+      co_return UpstreamError{UpstreamError::Kind::Connect,
+                              "TLS handshake with upstream " + o.host + " failed: " + describe(hec)};
+    }
+  }
+  c->tcp().expires_never();
+  ++t_state.stats.created;
+  co_return c;
+}
+
+template <class Stream>
+net::awaitable<error_code> write_request(Stream& s, bhttp::request<bhttp::string_body>& req) {
+  auto [ec, n] = co_await bhttp::async_write(s, req, kTuple);
+  co_return ec;
+}
+
+template <class Stream>
+net::awaitable<error_code> read_head(Stream& s, beast::flat_buffer& b,
+                                     bhttp::response_parser<bhttp::buffer_body>& p) {
+  auto [ec, n] = co_await bhttp::async_read_header(s, b, p, kTuple);
+  co_return ec;
+}
+
+}  // namespace
+
+net::awaitable<std::variant<UpstreamResponse, UpstreamError>> send_upstream(
+    const Origin& origin, const UpstreamRequest& req, const ClientTimeouts& timeouts) {
+  const auto start = Clock::now();
+  const auto deadline = start + timeouts.total;
+  auto left = [&] { return std::max<Clock::duration>(deadline - Clock::now(), Clock::duration(0)); };
+  const std::string key = origin.key();
+
+  bhttp::request<bhttp::string_body> msg{bhttp::string_to_verb(req.method), req.target, 11};
+  for (const auto& h : req.headers) msg.insert(h.name, h.value);
+  msg.set(bhttp::field::host, origin.host_header);
+  msg.keep_alive(true);
+  msg.body() = req.body;
+  msg.prepare_payload();
+
+  // A pooled connection may have been closed by the upstream a moment ago; if it fails before
+  // any response byte arrives, the request never reached the application, so one retry on a
+  // fresh connection is safe.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    ConnPtr conn = take_pooled(key);
+    if (!conn) {
+      auto r = co_await connect(origin, std::min<Clock::duration>(timeouts.connect, left()));
+      if (auto* e = std::get_if<UpstreamError>(&r)) co_return std::move(*e);
+      conn = std::move(std::get<ConnPtr>(r));
+    }
+    const bool reused = conn->reused;
+    auto impl = std::make_unique<UpstreamResponse::Impl>();
+    impl->pool_key = key;
+    impl->timeouts = timeouts;
+    impl->deadline = deadline;
+    impl->host = origin.host;
+    impl->parser.body_limit(boost::none);  // streams are long; limits are the caller's business
+    auto& tcp = conn->tcp();
+    tcp.expires_after(std::min<Clock::duration>(timeouts.first_byte, left()));
+    error_code ec = conn->secure ? co_await write_request(*conn->secure, msg)
+                                 : co_await write_request(*conn->plain, msg);
+    if (!ec) {
+      ec = conn->secure ? co_await read_head(*conn->secure, conn->buffer, impl->parser)
+                        : co_await read_head(*conn->plain, conn->buffer, impl->parser);
+    }
+    tcp.expires_never();
+    if (ec) {
+      if (reused && attempt == 0 && ec != beast::error::timeout &&
+          ec != net::error::operation_aborted) {
+        continue;
+      }
+      if (ec == beast::error::timeout) {
+        bool total = Clock::now() >= deadline;
+        co_return UpstreamError{
+            UpstreamError::Kind::Timeout,
+            total ? "upstream " + origin.host + " exceeded the total time limit"
+                  : "upstream " + origin.host + " sent no response headers within " +
+                        std::to_string(timeouts.first_byte.count() / 1000) + " s"};
+      }
+      if (ec == net::error::operation_aborted) {
+        co_return UpstreamError{UpstreamError::Kind::Cancelled, "cancelled"};
+      }
+      bool garbage = ec.category() == bhttp::make_error_code(bhttp::error::bad_version).category();
+      co_return UpstreamError{garbage ? UpstreamError::Kind::Protocol : UpstreamError::Kind::Closed,
+                              "upstream " + origin.host + " " +
+                                  (garbage ? "sent a malformed HTTP response: "
+                                           : "closed the connection before responding: ") +
+                                  describe(ec)};
+    }
+    impl->header_latency_us =
+        std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count();
+    auto& res = impl->parser.get();
+    impl->status = static_cast<int>(res.result_int());
+    impl->keep_alive = res.keep_alive();
+    impl->headers.reserve(16);
+    for (const auto& f : res) {
+      std::string name(f.name_string());
+      for (auto& ch : name) ch = static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+      impl->headers.push_back({std::move(name), std::string(f.value())});
+    }
+    impl->done = impl->parser.is_done();
+    impl->conn = std::move(conn);
+    co_return UpstreamResponse(std::move(impl));
+  }
+  co_return UpstreamError{UpstreamError::Kind::Closed, "upstream " + origin.host + " closed the connection"};
+}
+
+PoolStats pool_stats_this_thread() {
+  PoolStats s = t_state.stats;
+  for (const auto& [k, q] : t_state.idle) s.idle += q.size();
+  return s;
+}
+
+}  // namespace sluice::http

@@ -1,0 +1,99 @@
+#pragma once
+// The upstream side: HTTP/1.1 client with a keep-alive pool per event loop, TLS with certificate
+// verification against the system CAs, a DNS cache, and deadlines for connect, first byte, the
+// gap between body chunks, and the whole exchange. The body is read incrementally so streams
+// are relayed as they arrive.
+
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "http/message.hpp"
+
+namespace sluice::http {
+
+using std::chrono::milliseconds;
+
+/// Where requests go: parsed once from a provider's base_url.
+struct Origin {
+  bool tls = false;
+  std::string host;       // name or address, no brackets
+  std::string port;       // "443"
+  std::string base_path;  // "/v1" or ""; never ends with '/'
+  std::string host_header;
+
+  /// Parses "https://api.openai.com/v1". Returns nullopt for anything else.
+  static std::optional<Origin> parse(std::string_view url);
+  std::string key() const { return (tls ? "s|" : "p|") + host + "|" + port; }
+};
+
+struct ClientTimeouts {
+  milliseconds connect{10'000};
+  milliseconds first_byte{600'000};
+  milliseconds idle{300'000};
+  milliseconds total{3'600'000};
+};
+
+struct UpstreamError {
+  enum class Kind {
+    Connect,   // DNS, refused, TLS handshake or certificate: the upstream was never reached
+    Timeout,   // a deadline passed (message says which)
+    Protocol,  // the upstream sent something that is not HTTP
+    Closed,    // the connection broke after the exchange had begun
+    Cancelled, // our side gave up (client went away)
+  };
+  Kind kind = Kind::Connect;
+  std::string message;  // safe to show: names host and step, never headers or keys
+};
+
+/// One exchange in flight. Move-only; destroying it before the body is fully read closes the
+/// connection (so an abandoned stream cancels the upstream request), otherwise the connection
+/// returns to the pool.
+class UpstreamResponse {
+ public:
+  struct Impl;
+  explicit UpstreamResponse(std::unique_ptr<Impl> impl);
+  UpstreamResponse(UpstreamResponse&&) noexcept;
+  UpstreamResponse& operator=(UpstreamResponse&&) noexcept;
+  ~UpstreamResponse();
+
+  int status() const;
+  const Headers& headers() const;
+  /// Appends the next piece of body to `out` as soon as any arrives. Returns true while more may
+  /// follow, false at the end of the body or on error (then error() is set).
+  boost::asio::awaitable<bool> read_some(std::string& out);
+  /// Reads the rest of the body into `out` (bounded by `limit`, else a Protocol error).
+  boost::asio::awaitable<bool> read_all(std::string& out, std::size_t limit);
+  const std::optional<UpstreamError>& error() const;
+  /// Microseconds from send() until the response headers arrived.
+  long long header_latency_us() const;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+struct UpstreamRequest {
+  std::string method = "POST";
+  std::string target;  // full path with base_path and query
+  Headers headers;     // final headers; Host and Content-Length are set by the client
+  std::string body;
+};
+
+/// Sends `req` to `origin` and waits for the response headers. Must be awaited on the event loop
+/// whose pool it uses (pools are per thread: no locks on the request path).
+boost::asio::awaitable<std::variant<UpstreamResponse, UpstreamError>> send_upstream(
+    const Origin& origin, const UpstreamRequest& req, const ClientTimeouts& timeouts);
+
+/// Pool statistics of the calling thread (for tests and metrics).
+struct PoolStats {
+  std::size_t idle = 0;
+  std::size_t created = 0;
+  std::size_t reused = 0;
+};
+PoolStats pool_stats_this_thread();
+
+}  // namespace sluice::http

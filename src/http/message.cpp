@@ -1,0 +1,66 @@
+#include "http/message.hpp"
+
+#include <algorithm>
+
+namespace sluice::http {
+
+const std::string* find_header(const Headers& headers, std::string_view lower_name) {
+  for (const auto& h : headers) {
+    if (h.name == lower_name) {
+      return &h.value;
+    }
+  }
+  return nullptr;
+}
+
+void set_header(Headers& headers, std::string_view lower_name, std::string value) {
+  remove_header(headers, lower_name);
+  headers.push_back({std::string(lower_name), std::move(value)});
+}
+
+void remove_header(Headers& headers, std::string_view lower_name) {
+  std::erase_if(headers, [&](const Header& h) { return h.name == lower_name; });
+}
+
+std::string_view Request::path() const {
+  auto q = target.find('?');
+  return q == std::string::npos ? std::string_view(target) : std::string_view(target).substr(0, q);
+}
+
+std::string_view Request::query() const {
+  auto q = target.find('?');
+  return q == std::string::npos ? std::string_view() : std::string_view(target).substr(q + 1);
+}
+
+std::string_view reason(int status) {
+  switch (status) {
+    case 100: return "Continue";
+    case 101: return "Switching Protocols";
+    case 200: return "OK";
+    case 201: return "Created";
+    case 204: return "No Content";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 413: return "Content Too Large";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Content";
+    case 426: return "Upgrade Required";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 499: return "Client Closed Request";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    case 529: return "Overloaded";
+    default: return "Unknown";
+  }
+}
+
+}  // namespace sluice::http

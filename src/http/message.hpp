@@ -1,0 +1,44 @@
+#pragma once
+// Plain HTTP message types shared by the server, the upstream client and the pipeline.
+// Deliberately free of Beast so that most translation units never see its templates.
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sluice::http {
+
+/// One header line. Names are stored lower-case (HTTP header names are case-insensitive and
+/// every lookup in sluice is by lower-case name).
+struct Header {
+  std::string name;
+  std::string value;
+};
+using Headers = std::vector<Header>;
+
+/// Returns the first header named `lower_name`, or nullptr.
+const std::string* find_header(const Headers& headers, std::string_view lower_name);
+/// Replaces every header named `lower_name` by one with `value` (appends if absent).
+void set_header(Headers& headers, std::string_view lower_name, std::string value);
+/// Removes every header named `lower_name`.
+void remove_header(Headers& headers, std::string_view lower_name);
+
+/// A request as the server hands it to a handler: the whole body is read (bounded by the
+/// server's body limit) and decoded if it arrived with a content-encoding.
+struct Request {
+  std::string method;  // "POST", "GET", ...
+  std::string target;  // origin-form as sent: path plus optional "?query"
+  Headers headers;
+  std::string body;
+  std::string remote;  // "ip:port" of the peer, for logs
+
+  std::string_view path() const;   // target before '?'
+  std::string_view query() const;  // target after '?', without it; empty if none
+};
+
+/// Reason phrase for a status code ("Not Found"), for status lines and logs.
+std::string_view reason(int status);
+
+}  // namespace sluice::http

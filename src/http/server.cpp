@@ -1,0 +1,411 @@
+// The only translation unit that instantiates Beast's server-side templates.
+
+#include "http/server.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <list>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "core/log.hpp"
+#include "http/decompress.hpp"
+
+namespace sluice::http {
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = net::ip::tcp;
+using boost::system::error_code;
+constexpr auto kTuple = net::as_tuple(net::use_awaitable);
+
+/// Per-connection state that the worker can see, so a graceful stop can close idle connections.
+struct Conn {
+  beast::tcp_stream* stream = nullptr;
+  bool busy = false;
+};
+
+struct Worker {
+  net::io_context ioc{1};
+  std::optional<tcp::acceptor> acceptor;
+  std::list<Conn> conns;  // touched only on this worker's thread
+  std::optional<net::steady_timer> drain_timer;
+};
+
+class ServerImpl;
+
+/// The ResponseWriter for one request on one connection.
+class SessionWriter final : public ResponseWriter {
+ public:
+  SessionWriter(beast::tcp_stream& stream, beast::flat_buffer& buffer, const ServerOptions& opts,
+                bool keep_alive, bool head)
+      : stream_(stream), buffer_(buffer), opts_(opts), keep_alive_(keep_alive), head_(head) {}
+
+  net::awaitable<bool> send(int status, Headers headers, std::string body) override {
+    if (started_ || dead_) co_return false;
+    started_ = true;
+    bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(status), 11};
+    for (auto& h : headers) res.insert(h.name, h.value);
+    res.keep_alive(keep_alive_);
+    res.content_length(body.size());
+    if (!head_) res.body() = std::move(body);
+    bhttp::response_serializer<bhttp::string_body> sr{res};
+    if (head_) sr.split(true);
+    stream_.expires_after(opts_.write_timeout);
+    auto [ec, n] = head_ ? co_await bhttp::async_write_header(stream_, sr, kTuple)
+                         : co_await bhttp::async_write(stream_, sr, kTuple);
+    stream_.expires_never();
+    bytes_ += n;
+    finished_ = !ec;
+    dead_ = static_cast<bool>(ec);
+    co_return !ec;
+  }
+
+  net::awaitable<bool> start_stream(int status, Headers headers) override {
+    if (started_ || dead_) co_return false;
+    started_ = true;
+    streaming_ = true;
+    bhttp::response<bhttp::empty_body> res{static_cast<bhttp::status>(status), 11};
+    for (auto& h : headers) res.insert(h.name, h.value);
+    res.keep_alive(keep_alive_);
+    res.chunked(true);
+    bhttp::response_serializer<bhttp::empty_body> sr{res};
+    stream_.expires_after(opts_.write_timeout);
+    auto [ec, n] = co_await bhttp::async_write_header(stream_, sr, kTuple);
+    stream_.expires_never();
+    bytes_ += n;
+    dead_ = static_cast<bool>(ec);
+    co_return !ec;
+  }
+
+  net::awaitable<bool> write_chunk(std::string_view data) override {
+    if (!streaming_ || dead_ || finished_) co_return false;
+    if (data.empty()) co_return true;
+    stream_.expires_after(opts_.write_timeout);
+    auto [ec, n] = co_await net::async_write(stream_, bhttp::make_chunk(net::buffer(data)), kTuple);
+    stream_.expires_never();
+    bytes_ += n;
+    dead_ = static_cast<bool>(ec);
+    co_return !ec;
+  }
+
+  net::awaitable<bool> end_stream() override {
+    if (!streaming_ || dead_ || finished_) co_return false;
+    stream_.expires_after(opts_.write_timeout);
+    auto [ec, n] = co_await net::async_write(stream_, bhttp::make_chunk_last(), kTuple);
+    stream_.expires_never();
+    bytes_ += n;
+    finished_ = !ec;
+    dead_ = static_cast<bool>(ec);
+    co_return !ec;
+  }
+
+  void reset_connection() override {
+    error_code ec;
+    auto& sock = stream_.socket();
+    sock.set_option(net::socket_base::linger(true, 0), ec);
+    sock.close(ec);
+    dead_ = true;
+  }
+
+  bool started() const override { return started_; }
+
+  net::awaitable<void> wait_client_gone() override {
+    // Reads on the raw socket so the tcp_stream's write deadline never applies to this wait.
+    // Bytes that arrive (a pipelined next request) are kept for the session's next read.
+    auto& sock = stream_.socket();
+    for (;;) {
+      if (buffer_.size() > opts_.max_header_bytes) {
+        // Enough pipelined input buffered; stop reading and just wait to be cancelled.
+        net::steady_timer forever(sock.get_executor(), net::steady_timer::time_point::max());
+        co_await forever.async_wait(kTuple);
+        co_return;
+      }
+      auto [ec, n] = co_await sock.async_read_some(buffer_.prepare(4096), kTuple);
+      buffer_.commit(n);
+      if (ec) {
+        if (ec != net::error::operation_aborted) client_gone_ = true;
+        co_return;
+      }
+    }
+  }
+
+  std::uint64_t bytes_written() const override { return bytes_; }
+
+  bool finished() const { return finished_; }
+  bool dead() const { return dead_ || client_gone_; }
+
+ private:
+  beast::tcp_stream& stream_;
+  beast::flat_buffer& buffer_;
+  const ServerOptions& opts_;
+  bool keep_alive_;
+  bool head_;
+  bool started_ = false;
+  bool streaming_ = false;
+  bool finished_ = false;
+  bool dead_ = false;
+  bool client_gone_ = false;
+  std::uint64_t bytes_ = 0;
+};
+
+class ServerImpl final : public Server {
+ public:
+  ServerImpl(ServerOptions options, Handler handler, LocalReplyFn local_reply)
+      : opts_(std::move(options)), handler_(std::move(handler)), local_reply_(std::move(local_reply)) {
+    int n = opts_.threads > 0 ? opts_.threads : static_cast<int>(std::thread::hardware_concurrency());
+    if (n <= 0) n = 1;
+    auto addr = net::ip::make_address(opts_.host);
+    std::uint16_t port = opts_.port;
+    for (int i = 0; i < n; ++i) {
+      auto w = std::make_unique<Worker>();
+      tcp::acceptor acc(w->ioc);
+      tcp::endpoint ep{addr, port};
+      acc.open(ep.protocol());
+      acc.set_option(net::socket_base::reuse_address(true));
+      // SO_REUSEPORT: the kernel spreads connections over one acceptor per event loop (nginx's
+      // reuseport), so workers share nothing on the accept path.
+      int one = 1;
+      ::setsockopt(acc.native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
+      acc.bind(ep);
+      acc.listen(net::socket_base::max_listen_connections);
+      port = acc.local_endpoint().port();
+      w->acceptor.emplace(std::move(acc));
+      workers_.push_back(std::move(w));
+    }
+    port_ = port;
+  }
+
+  std::uint16_t port() const override { return port_; }
+
+  void run() override {
+    for (auto& w : workers_) {
+      net::co_spawn(w->ioc, accept_loop(*w), net::detached);
+    }
+    std::vector<std::thread> threads;
+    for (std::size_t i = 1; i < workers_.size(); ++i) {
+      threads.emplace_back([w = workers_[i].get()] { w->ioc.run(); });
+    }
+    workers_[0]->ioc.run();
+    for (auto& t : threads) t.join();
+  }
+
+  void stop() override {
+    if (stopping_.exchange(true)) return;
+    for (auto& w : workers_) {
+      net::post(w->ioc, [this, w = w.get()] {
+        error_code ec;
+        w->acceptor->close(ec);
+        for (auto& c : w->conns) {
+          if (!c.busy) c.stream->socket().close(ec);  // idle keep-alive: close now
+        }
+        w->drain_timer.emplace(w->ioc, opts_.drain_timeout);
+        w->drain_timer->async_wait([w](error_code) {
+          // Deadline passed: whatever is still in flight is cut off.
+          error_code e;
+          for (auto& c : w->conns) c.stream->socket().close(e);
+          w->ioc.stop();
+        });
+        maybe_finish(*w);
+      });
+    }
+  }
+
+  std::size_t active_requests() const override { return active_.load(std::memory_order_relaxed); }
+
+ private:
+  void maybe_finish(Worker& w) {
+    if (stopping_ && w.conns.empty()) w.ioc.stop();
+  }
+
+  net::awaitable<void> accept_loop(Worker& w) {
+    for (;;) {
+      auto [ec, sock] = co_await w.acceptor->async_accept(kTuple);
+      if (ec) {
+        if (stopping_ || ec == net::error::operation_aborted) co_return;
+        // EMFILE and friends: back off briefly instead of spinning.
+        log::warn("accept failed: {}", ec.message());
+        net::steady_timer t(w.ioc, std::chrono::milliseconds(50));
+        co_await t.async_wait(kTuple);
+        continue;
+      }
+      sock.set_option(tcp::no_delay(true), ec);
+      net::co_spawn(w.ioc, session(w, std::move(sock)), net::detached);
+    }
+  }
+
+  // Answers a protocol-level failure (limits, timeouts, malformed HTTP) and closes.
+  net::awaitable<void> reply_and_close(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                       const Request& partial, int status, std::string_view msg) {
+    SessionWriter w(stream, buffer, opts_, false, false);
+    LocalReply r = local_reply_ ? local_reply_(partial, status, msg)
+                                : LocalReply{{{"content-type", "text/plain"}}, std::string(msg)};
+    co_await w.send(status, std::move(r.headers), std::move(r.body));
+    error_code ec;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
+
+  net::awaitable<void> session(Worker& w, tcp::socket sock) {
+    beast::tcp_stream stream(std::move(sock));
+    auto conn = w.conns.insert(w.conns.end(), Conn{&stream, false});
+    beast::flat_buffer buffer;
+    std::string remote;
+    {
+      error_code ec;
+      auto ep = stream.socket().remote_endpoint(ec);
+      if (!ec) remote = ep.address().to_string() + ":" + std::to_string(ep.port());
+    }
+    for (;;) {
+      conn->busy = false;
+      if (stopping_) break;
+      if (buffer.size() == 0) {
+        // Keep-alive idle: wait for the first byte of the next request.
+        stream.expires_after(opts_.idle_timeout);
+        auto [ec, n] = co_await stream.async_read_some(buffer.prepare(8192), kTuple);
+        buffer.commit(n);
+        if (ec) break;
+      }
+      conn->busy = true;
+      bhttp::request_parser<bhttp::string_body> parser;
+      parser.header_limit(static_cast<std::uint32_t>(opts_.max_header_bytes));
+      parser.body_limit(opts_.max_body_bytes);
+      Request req;
+      req.remote = remote;
+
+      stream.expires_after(opts_.header_timeout);
+      auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
+      if (hec) {
+        if (hec == bhttp::error::header_limit) {
+          co_await reply_and_close(stream, buffer, req, 431, "request headers are too large");
+        } else if (hec == beast::error::timeout) {
+          co_await reply_and_close(stream, buffer, req, 408, "timed out reading request headers");
+        } else if (hec != bhttp::error::end_of_stream && hec != net::error::eof &&
+                   hec != net::error::connection_reset &&
+                   hec != net::error::operation_aborted) {
+          co_await reply_and_close(stream, buffer, req, 400,
+                                   "malformed HTTP request: " + hec.message());
+        }
+        break;
+      }
+      auto& hdr = parser.get();
+      req.method = std::string(hdr.method_string());
+      req.target = std::string(hdr.target());
+      req.headers.reserve(24);
+      for (const auto& f : hdr) {
+        std::string name(f.name_string());
+        for (auto& c : name) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        req.headers.push_back({std::move(name), std::string(f.value())});
+      }
+      if (auto cl = parser.content_length(); cl && *cl > opts_.max_body_bytes) {
+        co_await reply_and_close(stream, buffer, req, 413,
+                                 "request body of " + std::to_string(*cl) +
+                                     " bytes exceeds the limit of " +
+                                     std::to_string(opts_.max_body_bytes) + " bytes");
+        break;
+      }
+      if (auto* expect = find_header(req.headers, "expect");
+          expect && beast::iequals(*expect, "100-continue") && !parser.is_done()) {
+        static constexpr std::string_view k100 = "HTTP/1.1 100 Continue\r\n\r\n";
+        stream.expires_after(opts_.write_timeout);
+        auto [cec, cn] = co_await net::async_write(stream, net::buffer(k100), kTuple);
+        if (cec) break;
+      }
+      if (!parser.is_done()) {
+        stream.expires_after(opts_.body_timeout);
+        auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+        if (bec) {
+          if (bec == bhttp::error::body_limit) {
+            co_await reply_and_close(stream, buffer, req, 413,
+                                     "request body exceeds the limit of " +
+                                         std::to_string(opts_.max_body_bytes) + " bytes");
+          } else if (bec == beast::error::timeout) {
+            co_await reply_and_close(stream, buffer, req, 408, "timed out reading request body");
+          } else if (bec != net::error::eof && bec != bhttp::error::partial_message &&
+                     bec != net::error::connection_reset && bec != net::error::operation_aborted) {
+            co_await reply_and_close(stream, buffer, req, 400,
+                                     "malformed HTTP request body: " + bec.message());
+          }
+          break;
+        }
+      }
+      stream.expires_never();
+      const bool keep_alive = parser.get().keep_alive() && !stopping_;
+      req.body = std::move(parser.get().body());
+      if (auto* enc = find_header(req.headers, "content-encoding"); enc && !req.body.empty()) {
+        auto decoded = decode_body(*enc, req.body, opts_.max_body_bytes);
+        if (decoded.status != DecodeStatus::Ok) {
+          int status = decoded.status == DecodeStatus::TooLarge     ? 413
+                       : decoded.status == DecodeStatus::Unsupported ? 415
+                                                                     : 400;
+          std::string msg = decoded.status == DecodeStatus::TooLarge
+                                ? "decompressed request body exceeds the limit of " +
+                                      std::to_string(opts_.max_body_bytes) + " bytes"
+                            : decoded.status == DecodeStatus::Unsupported
+                                ? "unsupported content-encoding '" + *enc +
+                                      "' (gzip, deflate, br and zstd are accepted)"
+                                : "request body is not valid " + *enc + " data";
+          co_await reply_and_close(stream, buffer, req, status, msg);
+          break;
+        }
+        req.body = std::move(decoded.body);
+        remove_header(req.headers, "content-encoding");
+      }
+
+      const bool head = req.method == "HEAD";
+      SessionWriter writer(stream, buffer, opts_, keep_alive, head);
+      active_.fetch_add(1, std::memory_order_relaxed);
+      std::string failure = "no response was produced";
+      try {
+        co_await handler_(req, writer);
+      } catch (const std::exception& e) {
+        // SLUICE_BUG territory: handlers report errors as values; a throw is a defect.
+        log::error("handler threw on {} {}: {}", req.method, req.path(), e.what());
+        failure = "internal error";
+      }
+      active_.fetch_sub(1, std::memory_order_relaxed);
+      if (!writer.started()) {
+        auto r = local_reply_ ? local_reply_(req, 500, failure) : LocalReply{{}, failure};
+        co_await writer.send(500, std::move(r.headers), std::move(r.body));
+      }
+      if (!writer.finished()) {
+        // A stream that was not ended cleanly cannot be reused: the client must see the cut.
+        writer.reset_connection();
+        break;
+      }
+      if (writer.dead() || !keep_alive) break;
+    }
+    error_code ec;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream.socket().close(ec);
+    w.conns.erase(conn);
+    maybe_finish(w);
+  }
+
+  ServerOptions opts_;
+  Handler handler_;
+  LocalReplyFn local_reply_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::uint16_t port_ = 0;
+  std::atomic<bool> stopping_{false};
+  std::atomic<std::size_t> active_{0};
+};
+
+}  // namespace
+
+std::unique_ptr<Server> Server::create(ServerOptions options, Handler handler,
+                                       LocalReplyFn local_reply) {
+  return std::make_unique<ServerImpl>(std::move(options), std::move(handler), std::move(local_reply));
+}
+
+}  // namespace sluice::http

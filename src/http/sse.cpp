@@ -1,0 +1,71 @@
+#include "http/sse.hpp"
+
+namespace sluice::http {
+
+void SseReader::feed(std::string_view chunk, const Sink& sink) {
+  for (std::size_t i = 0; i < chunk.size(); ++i) {
+    const char c = chunk[i];
+    if (pending_cr_) {
+      pending_cr_ = false;
+      if (c == '\n') continue;  // the \n of a \r\n pair
+    }
+    if (c == '\r' || c == '\n') {
+      pending_cr_ = c == '\r';
+      line(line_, sink);
+      line_.clear();
+      continue;
+    }
+    // Copy runs of ordinary bytes at once rather than byte by byte.
+    std::size_t j = chunk.find_first_of("\r\n", i);
+    if (j == std::string_view::npos) j = chunk.size();
+    line_.append(chunk.substr(i, j - i));
+    i = j - 1;
+  }
+}
+
+void SseReader::line(std::string_view l, const Sink& sink) {
+  if (l.empty()) {
+    if (has_fields_) sink(cur_);
+    cur_ = {};
+    has_fields_ = false;
+    return;
+  }
+  if (l.front() == ':') return;  // comment
+  auto colon = l.find(':');
+  std::string_view field = l.substr(0, colon);
+  std::string_view value = colon == std::string_view::npos ? std::string_view() : l.substr(colon + 1);
+  if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  if (field == "data") {
+    if (has_fields_ && !cur_.data.empty()) cur_.data += '\n';
+    cur_.data.append(value);
+  } else if (field == "event") {
+    cur_.event.assign(value);
+  } else if (field == "id") {
+    cur_.id.assign(value);
+  } else {
+    return;  // retry and unknown fields do not make an event
+  }
+  has_fields_ = true;
+}
+
+std::string sse_frame(std::string_view event, std::string_view data) {
+  std::string out;
+  out.reserve(event.size() + data.size() + 16);
+  if (!event.empty()) {
+    out += "event: ";
+    out.append(event);
+    out += '\n';
+  }
+  while (true) {
+    auto nl = data.find('\n');
+    out += "data: ";
+    out.append(data.substr(0, nl));
+    out += '\n';
+    if (nl == std::string_view::npos) break;
+    data.remove_prefix(nl + 1);
+  }
+  out += '\n';
+  return out;
+}
+
+}  // namespace sluice::http

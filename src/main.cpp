@@ -1,0 +1,15 @@
+// sluice: a self-hosted LLM gateway. This file only dispatches to a subcommand in cli/.
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"sluice: a self-hosted LLM gateway", "sluice"};
+  app.set_version_flag("--version", std::string("sluice ") + SLUICE_VERSION);
+  app.require_subcommand(1);
+  sluice::cli::add_serve(app);
+  sluice::cli::add_init(app);
+  sluice::cli::add_fake_upstream(app);
+  CLI11_PARSE(app, argc, argv);
+  return 0;
+}

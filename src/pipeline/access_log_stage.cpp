@@ -1,0 +1,60 @@
+// access log: one JSON line per request when it completes. Never headers, bodies or keys.
+
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
+#include "core/log.hpp"
+#include "pipeline/pipeline.hpp"
+
+namespace sluice::pipeline {
+namespace {
+
+class AccessLogStage final : public Stage {
+ public:
+  std::string_view name() const override { return "access_log"; }
+  boost::asio::awaitable<Verdict> on_request(Exchange&) override { co_return Verdict::Continue; }
+
+  void on_complete(const Exchange& ex) noexcept override {
+    try {
+      if (!ex.snapshot->config.access_log) return;
+      using std::chrono::duration_cast;
+      using std::chrono::microseconds;
+      const auto now = Clock::now();
+      boost::json::object o;
+      o["ts"] = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+      o["request_id"] = ex.request_id;
+      o["method"] = ex.request.method;
+      o["path"] = ex.request.path();
+      o["wire"] = protocol::wire_name(ex.endpoint);
+      o["model"] = ex.requested_model;
+      if (ex.resolution) {
+        o["served_model"] = ex.resolution->model;
+        o["provider"] = ex.resolution->provider->config.name;
+        o["resolved_via"] = ex.resolution->via;
+      }
+      o["stream"] = ex.stream;
+      if (ex.stream_events) o["events"] = ex.stream_events;
+      o["status"] = ex.status;
+      o["bytes_in"] = ex.request.body.size();
+      o["bytes_out"] = ex.writer.bytes_written();
+      o["latency_ms"] = duration_cast<microseconds>(now - ex.start).count() / 1000.0;
+      if (ex.first_byte) {
+        o["ttfb_ms"] = duration_cast<microseconds>(*ex.first_byte - ex.start).count() / 1000.0;
+      }
+      if (ex.error) o["error"] = ex.error->message;
+      if (!ex.upstream_error.empty()) o["upstream_error"] = ex.upstream_error;
+      o["remote"] = ex.request.remote;
+      log::access(boost::json::serialize(o));
+    } catch (...) {
+      // Logging must never take a request down.
+    }
+  }
+};
+
+}  // namespace
+
+StagePtr make_access_log_stage() { return std::make_unique<AccessLogStage>(); }
+
+}  // namespace sluice::pipeline

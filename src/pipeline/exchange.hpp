@@ -1,0 +1,48 @@
+#pragma once
+// Everything one request accumulates on its way through the pipeline. Stages read and write it;
+// the access log (and later the ledger and audit) read it when the request completes.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/error.hpp"
+#include "http/message.hpp"
+#include "http/server.hpp"
+#include "protocol/json_probe.hpp"
+#include "protocol/wire.hpp"
+#include "providers/runtime.hpp"
+
+namespace sluice::pipeline {
+
+using Clock = std::chrono::steady_clock;
+
+struct Exchange {
+  Exchange(http::Request& req, http::ResponseWriter& w) : request(req), writer(w) {}
+
+  http::Request& request;
+  http::ResponseWriter& writer;
+  std::string request_id;
+  protocol::Endpoint endpoint = protocol::Endpoint::ChatCompletions;
+  providers::SnapshotPtr snapshot;  // the config generation this request runs under
+
+  // ingress
+  protocol::JsonProbe probe;
+  std::string requested_model;
+  bool stream = false;
+
+  // route
+  std::optional<providers::Resolution> resolution;
+
+  // outcome
+  int status = 0;
+  std::optional<core::GatewayError> error;  // set when sluice (not the upstream) answered an error
+  std::string upstream_error;               // upstream failure detail, for the log
+  std::uint64_t upstream_bytes = 0;
+  std::uint64_t stream_events = 0;
+  Clock::time_point start = Clock::now();
+  std::optional<Clock::time_point> first_byte;  // first response byte written to the client
+};
+
+}  // namespace sluice::pipeline

@@ -1,0 +1,38 @@
+#pragma once
+// The HTTP entry point of `sluice serve`: maps paths to the model pipeline or to the gateway's
+// own endpoints (health, model lists), and renders the server's local errors in the client's
+// protocol shape.
+
+#include <atomic>
+#include <memory>
+
+#include "http/server.hpp"
+#include "pipeline/pipeline.hpp"
+#include "providers/runtime.hpp"
+
+namespace sluice::pipeline {
+
+class Gateway {
+ public:
+  explicit Gateway(providers::SnapshotHolder& snapshots);
+
+  boost::asio::awaitable<void> handle(http::Request& req, http::ResponseWriter& w);
+  http::LocalReply local_reply(const http::Request& req, int status, std::string_view message) const;
+  /// Readiness goes false when a graceful stop begins, so balancers stop sending.
+  void set_draining() { draining_.store(true); }
+
+ private:
+  boost::asio::awaitable<void> send_json(http::ResponseWriter& w, int status, std::string body,
+                                         const std::string& request_id);
+  boost::asio::awaitable<void> list_models(http::Request& req, http::ResponseWriter& w,
+                                           const std::string& request_id);
+
+  providers::SnapshotHolder& snapshots_;
+  Pipeline pipeline_;
+  std::atomic<bool> draining_{false};
+};
+
+/// A new request id: "req_" + 24 hex digits (random per process, then a counter).
+std::string new_request_id();
+
+}  // namespace sluice::pipeline

@@ -1,0 +1,52 @@
+#include "pipeline/pipeline.hpp"
+
+#include "core/log.hpp"
+#include "protocol/errors.hpp"
+
+namespace sluice::pipeline {
+
+boost::asio::awaitable<void> Pipeline::run(Exchange& ex) const {
+  for (const auto& stage : stages_) {
+    if (co_await stage->on_request(ex) == Verdict::Respond) break;
+  }
+  for (auto it = stages_.rbegin(); it != stages_.rend(); ++it) (*it)->on_complete(ex);
+}
+
+Pipeline make_default_pipeline() {
+  std::vector<StagePtr> stages;
+  stages.push_back(make_access_log_stage());
+  stages.push_back(make_ingress_stage());
+  stages.push_back(make_route_stage());
+  stages.push_back(make_execute_stage());
+  return Pipeline(std::move(stages));
+}
+
+void add_sluice_headers(const Exchange& ex, http::Headers& headers) {
+  headers.push_back({"x-sluice-request-id", ex.request_id});
+  if (ex.resolution) {
+    headers.push_back({"x-sluice-model", ex.resolution->model});
+    headers.push_back({"x-sluice-provider", ex.resolution->provider->config.name});
+  }
+}
+
+boost::asio::awaitable<Verdict> respond_error(Exchange& ex, core::GatewayError err) {
+  ex.status = err.status();
+  const auto family = protocol::family_of(ex.endpoint);
+  if (ex.writer.started()) {
+    // The stream has begun: the client's own error event is the only honest ending.
+    co_await ex.writer.write_chunk(protocol::stream_error_event(ex.endpoint, err, ex.request_id));
+    co_await ex.writer.end_stream();
+  } else {
+    http::Headers h{{"content-type", "application/json"}};
+    add_sluice_headers(ex, h);
+    if (err.kind == core::ErrorKind::UpstreamUnreachable || err.kind == core::ErrorKind::Unavailable) {
+      h.push_back({"x-should-retry", "true"});
+    }
+    co_await ex.writer.send(err.status(), std::move(h),
+                            protocol::error_body(family, err, ex.request_id));
+  }
+  ex.error = std::move(err);
+  co_return Verdict::Respond;
+}
+
+}  // namespace sluice::pipeline

@@ -1,0 +1,121 @@
+#include "providers/forwarding.hpp"
+
+#include <array>
+
+namespace sluice::providers {
+
+bool is_hop_by_hop(std::string_view n) {
+  static constexpr std::array<std::string_view, 12> kHop{
+      "connection", "keep-alive",     "proxy-authenticate", "proxy-authorization",
+      "te",         "trailer",        "transfer-encoding",  "upgrade",
+      "host",       "content-length", "proxy-connection",   "expect"};
+  for (auto h : kHop) {
+    if (n == h) return true;
+  }
+  return false;
+}
+
+bool is_client_credential(std::string_view n) {
+  return n == "authorization" || n == "x-api-key" || n == "x-goog-api-key" || n == "api-key";
+}
+
+namespace {
+// Removes `key=...` from a query string (Gemini clients may put their key there).
+std::string strip_key_param(std::string_view query) {
+  std::string out;
+  while (!query.empty()) {
+    auto amp = query.find('&');
+    auto part = query.substr(0, amp);
+    if (!part.starts_with("key=") && part != "key" && !part.empty()) {
+      if (!out.empty()) out += '&';
+      out.append(part);
+    }
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+  }
+  return out;
+}
+
+std::string_view gemini_method(protocol::Endpoint e) {
+  switch (e) {
+    case protocol::Endpoint::StreamGenerate: return "streamGenerateContent";
+    case protocol::Endpoint::GeminiCountTokens: return "countTokens";
+    case protocol::Endpoint::GeminiEmbed: return "embedContent";
+    default: return "generateContent";
+  }
+}
+}  // namespace
+
+std::string upstream_target(const Provider& p, protocol::Endpoint endpoint,
+                            std::string_view client_path, std::string_view client_query,
+                            std::string_view model) {
+  std::string target = p.origin.base_path;
+  std::string query(client_query);
+  switch (p.config.type) {
+    case protocol::Family::OpenAI:
+      target.append(client_path.starts_with("/v1/") ? client_path.substr(3) : client_path);
+      break;
+    case protocol::Family::Anthropic:
+      target.append(client_path);
+      break;
+    case protocol::Family::Gemini:
+      target += "/v1beta/models/";
+      target.append(model);
+      target += ':';
+      target.append(gemini_method(endpoint));
+      query = strip_key_param(client_query);
+      break;
+  }
+  if (!query.empty()) {
+    target += '?';
+    target += query;
+  }
+  return target;
+}
+
+http::Headers upstream_headers(const Provider& p, const http::Headers& client) {
+  http::Headers out;
+  out.reserve(client.size() + 4);
+  // Names listed in Connection are hop-by-hop too.
+  const std::string* conn = http::find_header(client, "connection");
+  for (const auto& h : client) {
+    if (is_hop_by_hop(h.name) || is_client_credential(h.name) || h.name.starts_with("x-sluice-") ||
+        h.name == "accept-encoding" || h.name == "content-encoding") {
+      continue;
+    }
+    if (conn && conn->find(h.name) != std::string::npos) continue;
+    out.push_back(h);
+  }
+  // Identity upstream: the gateway reads responses (usage, guardrails), and clients all accept
+  // uncompressed bodies; LLM responses are small next to their latency.
+  out.push_back({"accept-encoding", "identity"});
+  if (!p.config.api_key.empty()) {
+    switch (p.config.type) {
+      case protocol::Family::OpenAI:
+        out.push_back({"authorization", "Bearer " + p.config.api_key});
+        break;
+      case protocol::Family::Anthropic:
+        out.push_back({"x-api-key", p.config.api_key});
+        break;
+      case protocol::Family::Gemini:
+        out.push_back({"x-goog-api-key", p.config.api_key});
+        break;
+    }
+  }
+  if (p.config.type == protocol::Family::Anthropic && !http::find_header(out, "anthropic-version")) {
+    out.push_back({"anthropic-version", "2023-06-01"});  // required by the API; clients send it
+  }
+  for (const auto& [name, value] : p.config.headers) http::set_header(out, name, value);
+  return out;
+}
+
+http::Headers client_headers(const http::Headers& upstream) {
+  http::Headers out;
+  out.reserve(upstream.size() + 4);
+  for (const auto& h : upstream) {
+    if (is_hop_by_hop(h.name)) continue;
+    out.push_back(h);
+  }
+  return out;
+}
+
+}  // namespace sluice::providers

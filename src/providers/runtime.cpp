@@ -1,0 +1,88 @@
+#include "providers/runtime.hpp"
+
+#include <algorithm>
+
+namespace sluice::providers {
+
+bool Provider::serves(std::string_view model) const {
+  return std::find(models.begin(), models.end(), model) != models.end();
+}
+
+const Provider* Snapshot::find(std::string_view name) const {
+  for (const auto& p : providers) {
+    if (p.config.name == name) return &p;
+  }
+  return nullptr;
+}
+
+const Provider* Snapshot::default_for(protocol::Family family) const {
+  const auto* cfg = config.default_for(family);
+  return cfg ? find(cfg->name) : nullptr;
+}
+
+SnapshotPtr make_snapshot(
+    core::Config config,
+    const std::vector<std::pair<std::string, std::vector<std::string>>>& discovered,
+    std::uint64_t generation) {
+  auto snap = std::make_shared<Snapshot>();
+  snap->generation = generation;
+  for (const auto& pc : config.providers) {
+    Provider p;
+    p.config = pc;
+    p.origin = *http::Origin::parse(pc.base_url);  // validated at load time
+    p.models = pc.models;
+    for (const auto& [name, models] : discovered) {
+      if (name != pc.name) continue;
+      for (const auto& m : models) {
+        if (!p.serves(m)) p.models.push_back(m);
+      }
+    }
+    snap->providers.push_back(std::move(p));
+  }
+  snap->config = std::move(config);
+  return snap;
+}
+
+std::variant<Resolution, core::GatewayError> resolve_model(const Snapshot& snap,
+                                                           protocol::Family client_family,
+                                                           std::string_view requested) {
+  if (requested.empty()) {
+    return core::GatewayError{core::ErrorKind::InvalidRequest,
+                              "the request has no \"model\"; name one (GET /v1/models lists them)",
+                              "model", "missing_model"};
+  }
+  std::string name(requested);
+  std::string via = "listed";
+  // Alias chains were checked for cycles at load time.
+  for (auto it = snap.config.aliases.find(name); it != snap.config.aliases.end();
+       it = snap.config.aliases.find(name)) {
+    name = it->second;
+    via = "alias";
+  }
+  if (auto slash = name.find('/'); slash != std::string::npos) {
+    if (const auto* p = snap.find(std::string_view(name).substr(0, slash))) {
+      return Resolution{p, name.substr(slash + 1), via == "alias" ? via : "provider-prefix"};
+    }
+  }
+  // A listed model: prefer the client's family (no translation needed), then any.
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const auto& p : snap.providers) {
+      if ((pass == 0) != (p.config.type == client_family)) continue;
+      if (p.serves(name)) return Resolution{&p, name, via};
+    }
+  }
+  if (const auto* p = snap.default_for(client_family)) {
+    return Resolution{p, name, "default"};
+  }
+  std::string msg = "model '" + std::string(requested) + "' is not served by this gateway";
+  if (snap.providers.empty()) {
+    msg += ": no providers are configured (set a provider key such as ANTHROPIC_API_KEY or run "
+           "`sluice init` to write a config)";
+  } else {
+    msg += "; GET /v1/models lists the models, and `provider/model` addresses a configured "
+           "provider directly";
+  }
+  return core::GatewayError{core::ErrorKind::NotFound, msg, "model", "model_not_found"};
+}
+
+}  // namespace sluice::providers

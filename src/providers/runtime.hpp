@@ -1,0 +1,65 @@
+#pragma once
+// What the request path reads about providers: an immutable snapshot of the config plus each
+// provider's parsed origin and known models. Replaced whole on reload or model discovery.
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/config.hpp"
+#include "core/error.hpp"
+#include "http/client.hpp"
+
+namespace sluice::providers {
+
+struct Provider {
+  core::ProviderConfig config;
+  http::Origin origin;
+  std::vector<std::string> models;  // configured first, then discovered (deduplicated)
+  bool serves(std::string_view model) const;
+};
+
+struct Snapshot {
+  core::Config config;
+  std::vector<Provider> providers;
+  std::uint64_t generation = 0;
+
+  const Provider* find(std::string_view name) const;
+  const Provider* default_for(protocol::Family family) const;
+};
+using SnapshotPtr = std::shared_ptr<const Snapshot>;
+
+/// Builds a snapshot; `discovered` (provider name -> models) is merged into each provider's list.
+SnapshotPtr make_snapshot(core::Config config,
+                          const std::vector<std::pair<std::string, std::vector<std::string>>>&
+                              discovered = {},
+                          std::uint64_t generation = 0);
+
+/// How a requested model name was resolved.
+struct Resolution {
+  const Provider* provider = nullptr;
+  std::string model;  // the name the provider will see
+  std::string via;    // "alias", "provider-prefix", "listed", "default" (for logs and headers)
+};
+
+/// Resolution order: alias (chains allowed) -> "provider/model" with a configured provider ->
+/// a model some provider lists (the client's own family first) -> the family's default provider.
+/// Names that match nothing and have no default provider are a 404 that says how to list models.
+std::variant<Resolution, core::GatewayError> resolve_model(const Snapshot& snap,
+                                                           protocol::Family client_family,
+                                                           std::string_view requested);
+
+/// The live snapshot, swapped atomically (readers never block writers for long).
+class SnapshotHolder {
+ public:
+  SnapshotPtr get() const { return ptr_.load(std::memory_order_acquire); }
+  void set(SnapshotPtr p) { ptr_.store(std::move(p), std::memory_order_release); }
+
+ private:
+  std::atomic<SnapshotPtr> ptr_;
+};
+
+}  // namespace sluice::providers
