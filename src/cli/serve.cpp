@@ -137,7 +137,9 @@ int serve(const ServeOptions& opt) {
   std::uint64_t generation = 1;
   holder.set(providers::make_snapshot(*cfg, {}, generation));
   std::mutex publish;
-  std::thread([&holder, &publish] { discover_models(holder, publish); }).detach();
+  // Discovery threads borrow holder and publish; they are joined before serve() returns.
+  std::vector<std::thread> discovery;
+  discovery.emplace_back([&holder, &publish] { discover_models(holder, publish); });
 
   pipeline::Gateway gateway(holder);
   std::unique_ptr<http::Server> server;
@@ -168,7 +170,7 @@ int serve(const ServeOptions& opt) {
             announce(*next);
             holder.set(providers::make_snapshot(std::move(*next), {}, ++generation));
             log::info("config reloaded from {} (generation {})", path, generation);
-            std::thread([&holder, &publish] { discover_models(holder, publish); }).detach();
+            discovery.emplace_back([&holder, &publish] { discover_models(holder, publish); });
           } else {
             log::warn("keeping the previous config");
           }
@@ -188,6 +190,7 @@ int serve(const ServeOptions& opt) {
   server->run();
   signals_ioc.stop();
   signal_thread.join();
+  for (auto& t : discovery) t.join();
   log::info("stopped");
   return 0;
 }

@@ -178,8 +178,13 @@ net::awaitable<bool> UpstreamResponse::read_some(std::string& out) {
   std::size_t got = 0;
   auto& tcp = im.conn->tcp();
   tcp.expires_after(im.step(im.timeouts.idle));
-  error_code ec = im.conn->secure ? co_await im.read_piece(*im.conn->secure, data, sizeof data, got)
-                                  : co_await im.read_piece(*im.conn->plain, data, sizeof data, got);
+  // No co_await inside ?: — GCC 12 evaluates both arms.
+  error_code ec;
+  if (im.conn->secure) {
+    ec = co_await im.read_piece(*im.conn->secure, data, sizeof data, got);
+  } else {
+    ec = co_await im.read_piece(*im.conn->plain, data, sizeof data, got);
+  }
   tcp.expires_never();
   out.append(data, got);
   if (ec) {
@@ -206,7 +211,9 @@ net::awaitable<bool> UpstreamResponse::read_some(std::string& out) {
 }
 
 net::awaitable<bool> UpstreamResponse::read_all(std::string& out, std::size_t limit) {
-  while (co_await read_some(out)) {
+  for (;;) {
+    const bool more = co_await read_some(out);  // not in the loop condition: GCC 12 coroutine bug
+    if (!more) break;
     if (out.size() > limit) {
       impl_->error = UpstreamError{UpstreamError::Kind::Protocol,
                                    "upstream response is larger than " + std::to_string(limit)};
@@ -316,11 +323,13 @@ net::awaitable<std::variant<UpstreamResponse, UpstreamError>> send_upstream(
     impl->parser.body_limit(boost::none);  // streams are long; limits are the caller's business
     auto& tcp = conn->tcp();
     tcp.expires_after(std::min<Clock::duration>(timeouts.first_byte, left()));
-    error_code ec = conn->secure ? co_await write_request(*conn->secure, msg)
-                                 : co_await write_request(*conn->plain, msg);
-    if (!ec) {
-      ec = conn->secure ? co_await read_head(*conn->secure, conn->buffer, impl->parser)
-                        : co_await read_head(*conn->plain, conn->buffer, impl->parser);
+    error_code ec;
+    if (conn->secure) {
+      ec = co_await write_request(*conn->secure, msg);
+      if (!ec) ec = co_await read_head(*conn->secure, conn->buffer, impl->parser);
+    } else {
+      ec = co_await write_request(*conn->plain, msg);
+      if (!ec) ec = co_await read_head(*conn->plain, conn->buffer, impl->parser);
     }
     tcp.expires_never();
     if (ec) {

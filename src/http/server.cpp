@@ -63,8 +63,14 @@ class SessionWriter final : public ResponseWriter {
     bhttp::response_serializer<bhttp::string_body> sr{res};
     if (head_) sr.split(true);
     stream_.expires_after(opts_.write_timeout);
-    auto [ec, n] = head_ ? co_await bhttp::async_write_header(stream_, sr, kTuple)
-                         : co_await bhttp::async_write(stream_, sr, kTuple);
+    // No co_await inside ?: — GCC 12 evaluates both arms.
+    error_code ec;
+    std::size_t n = 0;
+    if (head_) {
+      std::tie(ec, n) = co_await bhttp::async_write_header(stream_, sr, kTuple);
+    } else {
+      std::tie(ec, n) = co_await bhttp::async_write(stream_, sr, kTuple);
+    }
     stream_.expires_never();
     bytes_ += n;
     finished_ = !ec;

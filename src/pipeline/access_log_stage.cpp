@@ -3,6 +3,8 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include <fmt/format.h>
+
 #include "core/log.hpp"
 #include "pipeline/pipeline.hpp"
 
@@ -39,14 +41,20 @@ class AccessLogStage final : public Stage {
       o["status"] = ex.status;
       o["bytes_in"] = ex.request.body.size();
       o["bytes_out"] = ex.writer.bytes_written();
-      o["latency_ms"] = duration_cast<microseconds>(now - ex.start).count() / 1000.0;
-      if (ex.first_byte) {
-        o["ttfb_ms"] = duration_cast<microseconds>(*ex.first_byte - ex.start).count() / 1000.0;
-      }
       if (ex.error) o["error"] = ex.error->message;
       if (!ex.upstream_error.empty()) o["upstream_error"] = ex.upstream_error;
       o["remote"] = ex.request.remote;
-      log::access(boost::json::serialize(o));
+      // Latencies are appended by hand: Boost.JSON would print doubles as 1.443E0.
+      std::string line = boost::json::serialize(o);
+      line.pop_back();
+      line += fmt::format(R"(,"latency_ms":{:.3f})",
+                          duration_cast<microseconds>(now - ex.start).count() / 1000.0);
+      if (ex.first_byte) {
+        line += fmt::format(R"(,"ttfb_ms":{:.3f})",
+                            duration_cast<microseconds>(*ex.first_byte - ex.start).count() / 1000.0);
+      }
+      line += '}';
+      log::access(line);
     } catch (...) {
       // Logging must never take a request down.
     }
