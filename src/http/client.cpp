@@ -63,12 +63,26 @@ struct DnsEntry {
   Clock::time_point expires;
 };
 
-struct ThreadState {
+/// The idle connections and DNS answers of one event loop. An Asio service, so it lives exactly
+/// as long as its io_context: pooled sockets are closed before their reactor goes away.
+class PoolService final : public net::execution_context::service {
+ public:
+  using key_type = PoolService;
+  static inline net::execution_context::id id;
+  explicit PoolService(net::execution_context& ctx) : service(ctx) {}
+  void shutdown() override {
+    idle.clear();
+    dns.clear();
+  }
+
   std::unordered_map<std::string, std::deque<ConnPtr>> idle;
   std::unordered_map<std::string, DnsEntry> dns;
   PoolStats stats;
 };
-thread_local ThreadState t_state;
+
+PoolService& pool_of(const net::any_io_executor& ex) {
+  return net::use_service<PoolService>(net::query(ex, net::execution::context));
+}
 
 /// True if the peer has closed (or sent unexpected bytes on) an idle pooled connection.
 bool looks_dead(Connection& c) {
@@ -77,9 +91,9 @@ bool looks_dead(Connection& c) {
   return r == 0 || (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK) || r > 0;
 }
 
-ConnPtr take_pooled(const std::string& key) {
-  auto it = t_state.idle.find(key);
-  if (it == t_state.idle.end()) return nullptr;
+ConnPtr take_pooled(PoolService& pool, const std::string& key) {
+  auto it = pool.idle.find(key);
+  if (it == pool.idle.end()) return nullptr;
   auto& q = it->second;
   auto now = Clock::now();
   while (!q.empty()) {
@@ -87,7 +101,7 @@ ConnPtr take_pooled(const std::string& key) {
     q.pop_back();
     if (now - c->idle_since < kPoolIdleMax && !looks_dead(*c)) {
       c->reused = true;
-      ++t_state.stats.reused;
+      ++pool.stats.reused;
       return c;
     }
   }
@@ -95,7 +109,7 @@ ConnPtr take_pooled(const std::string& key) {
 }
 
 void give_back(const std::string& key, ConnPtr c) {
-  auto& q = t_state.idle[key];
+  auto& q = pool_of(c->tcp().get_executor()).idle[key];
   if (q.size() >= kPoolPerOrigin) return;  // dropping closes it
   c->idle_since = Clock::now();
   c->buffer.clear();
@@ -227,10 +241,11 @@ namespace {
 
 net::awaitable<std::variant<ConnPtr, UpstreamError>> connect(const Origin& o, Clock::duration budget) {
   auto ex = co_await net::this_coro::executor;
+  auto& pool = pool_of(ex);
   const std::string dns_key = o.host + ":" + o.port;
   tcp::resolver::results_type results;
   auto now = Clock::now();
-  if (auto it = t_state.dns.find(dns_key); it != t_state.dns.end() && it->second.expires > now) {
+  if (auto it = pool.dns.find(dns_key); it != pool.dns.end() && it->second.expires > now) {
     results = it->second.results;
   } else {
     tcp::resolver resolver(ex);
@@ -240,14 +255,14 @@ net::awaitable<std::variant<ConnPtr, UpstreamError>> connect(const Origin& o, Cl
                               "cannot resolve upstream host " + o.host + ": " + describe(ec)};
     }
     results = r;
-    t_state.dns[dns_key] = DnsEntry{r, now + kDnsTtl};
+    pool.dns[dns_key] = DnsEntry{r, now + kDnsTtl};
   }
   auto c = std::make_unique<Connection>();
   c->plain.emplace(ex);
   c->plain->expires_after(budget);
   auto [ec, ep] = co_await c->plain->async_connect(results, kTuple);
   if (ec) {
-    t_state.dns.erase(dns_key);  // a stale address is a common cause; resolve again next time
+    pool.dns.erase(dns_key);  // a stale address is a common cause; resolve again next time
     co_return UpstreamError{
         ec == beast::error::timeout ? UpstreamError::Kind::Timeout : UpstreamError::Kind::Connect,
         "cannot connect to upstream " + o.host + ":" + o.port + ": " +
@@ -271,7 +286,7 @@ net::awaitable<std::variant<ConnPtr, UpstreamError>> connect(const Origin& o, Cl
     }
   }
   c->tcp().expires_never();
-  ++t_state.stats.created;
+  ++pool.stats.created;
   co_return c;
 }
 
@@ -308,7 +323,7 @@ net::awaitable<std::variant<UpstreamResponse, UpstreamError>> send_upstream(
   // any response byte arrives, the request never reached the application, so one retry on a
   // fresh connection is safe.
   for (int attempt = 0; attempt < 2; ++attempt) {
-    ConnPtr conn = take_pooled(key);
+    ConnPtr conn = take_pooled(pool_of(co_await net::this_coro::executor), key);
     if (!conn) {
       auto r = co_await connect(origin, std::min<Clock::duration>(timeouts.connect, left()));
       if (auto* e = std::get_if<UpstreamError>(&r)) co_return std::move(*e);
@@ -373,9 +388,10 @@ net::awaitable<std::variant<UpstreamResponse, UpstreamError>> send_upstream(
   co_return UpstreamError{UpstreamError::Kind::Closed, "upstream " + origin.host + " closed the connection"};
 }
 
-PoolStats pool_stats_this_thread() {
-  PoolStats s = t_state.stats;
-  for (const auto& [k, q] : t_state.idle) s.idle += q.size();
+PoolStats pool_stats(const net::any_io_executor& ex) {
+  auto& pool = pool_of(ex);
+  PoolStats s = pool.stats;
+  for (const auto& [k, q] : pool.idle) s.idle += q.size();
   return s;
 }
 

@@ -4,6 +4,7 @@
 // gap between body chunks, and the whole exchange. The body is read incrementally so streams
 // are relayed as they arrive.
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
 #include <chrono>
@@ -83,17 +84,17 @@ struct UpstreamRequest {
   std::string body;
 };
 
-/// Sends `req` to `origin` and waits for the response headers. Must be awaited on the event loop
-/// whose pool it uses (pools are per thread: no locks on the request path).
+/// Sends `req` to `origin` and waits for the response headers. Connections are pooled per
+/// event loop (io_context), so the request path takes no locks.
 boost::asio::awaitable<std::variant<UpstreamResponse, UpstreamError>> send_upstream(
     const Origin& origin, const UpstreamRequest& req, const ClientTimeouts& timeouts);
 
-/// Pool statistics of the calling thread (for tests and metrics).
+/// Pool statistics of an event loop (for tests and metrics).
 struct PoolStats {
   std::size_t idle = 0;
   std::size_t created = 0;
   std::size_t reused = 0;
 };
-PoolStats pool_stats_this_thread();
+PoolStats pool_stats(const boost::asio::any_io_executor& ex);
 
 }  // namespace sluice::http

@@ -294,6 +294,11 @@ class ServerImpl final : public Server {
       if (hec) {
         if (hec == bhttp::error::header_limit) {
           co_await reply_and_close(stream, buffer, req, 431, "request headers are too large");
+        } else if (hec == bhttp::error::body_limit) {
+          // Beast checks Content-Length against the body limit while parsing the headers.
+          co_await reply_and_close(stream, buffer, req, 413,
+                                   "request body exceeds the limit of " +
+                                       std::to_string(opts_.max_body_bytes) + " bytes");
         } else if (hec == beast::error::timeout) {
           co_await reply_and_close(stream, buffer, req, 408, "timed out reading request headers");
         } else if (hec != bhttp::error::end_of_stream && hec != net::error::eof &&
