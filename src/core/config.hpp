@@ -25,6 +25,7 @@ struct ProviderConfig {
   std::string api_key_source;          // "${ENV_NAME}", "inline" or "" (no key), safe to print
   std::vector<std::string> models;     // models known to be served here (config + discovery)
   bool discover_models = true;         // fetch the provider's model list at start
+  bool strict = false;                 // translation: reject (400) instead of dropping fields
   std::vector<std::pair<std::string, std::string>> headers;  // extra upstream headers
   int line = 0;                        // where it was declared, for messages
 };

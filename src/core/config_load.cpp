@@ -112,7 +112,8 @@ struct Loader {
 
   void load_provider(const YAML::Node& n) {
     check_keys(n, "a provider",
-               {"name", "type", "base_url", "api_key", "models", "discover_models", "headers"});
+               {"name", "type", "base_url", "api_key", "models", "discover_models", "headers",
+                "strict"});
     ProviderConfig p;
     p.line = n.Mark().line + 1;
     if (!n["name"]) fail(n, "provider needs a name");
@@ -142,6 +143,7 @@ struct Loader {
       for (const auto& m : n["models"]) p.models.push_back(scalar(m, "model name"));
     }
     if (n["discover_models"]) p.discover_models = boolean(n["discover_models"], "discover_models");
+    if (n["strict"]) p.strict = boolean(n["strict"], "strict");
     if (n["headers"]) {
       if (!n["headers"].IsMap()) fail(n["headers"], "headers must be a mapping of name: value");
       for (const auto& kv : n["headers"]) {

@@ -42,6 +42,7 @@ class AccessLogStage final : public Stage {
       o["bytes_in"] = ex.request.body.size();
       o["bytes_out"] = ex.writer.bytes_written();
       if (ex.error) o["error"] = ex.error->message;
+      if (!ex.dropped.empty()) o["dropped"] = ex.dropped;
       if (!ex.upstream_error.empty()) o["upstream_error"] = ex.upstream_error;
       o["remote"] = ex.request.remote;
       // Latencies are appended by hand: Boost.JSON would print doubles as 1.443E0.

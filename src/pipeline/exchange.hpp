@@ -39,6 +39,7 @@ struct Exchange {
   int status = 0;
   std::optional<core::GatewayError> error;  // set when sluice (not the upstream) answered an error
   std::string upstream_error;               // upstream failure detail, for the log
+  std::string dropped;                      // fields translation could not carry (x-sluice-dropped)
   std::uint64_t upstream_bytes = 0;
   std::uint64_t stream_events = 0;
   Clock::time_point start = Clock::now();

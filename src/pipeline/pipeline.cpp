@@ -29,20 +29,23 @@ void add_sluice_headers(const Exchange& ex, http::Headers& headers) {
   }
 }
 
-boost::asio::awaitable<Verdict> respond_error(Exchange& ex, core::GatewayError err) {
-  ex.status = err.status();
+boost::asio::awaitable<Verdict> respond_error(Exchange& ex, core::GatewayError err, int status,
+                                              http::Headers extra) {
+  if (status == 0) status = err.status();
+  ex.status = status;
   const auto family = protocol::family_of(ex.endpoint);
   if (ex.writer.started()) {
     // The stream has begun: the client's own error event is the only honest ending.
     co_await ex.writer.write_chunk(protocol::stream_error_event(ex.endpoint, err, ex.request_id));
     co_await ex.writer.end_stream();
   } else {
-    http::Headers h{{"content-type", "application/json"}};
+    http::Headers h = std::move(extra);
+    h.push_back({"content-type", "application/json"});
     add_sluice_headers(ex, h);
     if (err.kind == core::ErrorKind::UpstreamUnreachable || err.kind == core::ErrorKind::Unavailable) {
       h.push_back({"x-should-retry", "true"});
     }
-    co_await ex.writer.send(err.status(), std::move(h),
+    co_await ex.writer.send(status, std::move(h),
                             protocol::error_body(family, err, ex.request_id));
   }
   ex.error = std::move(err);

@@ -32,7 +32,10 @@ using StagePtr = std::unique_ptr<Stage>;
 
 /// Answers the client with `err` in its protocol's error shape (or as a stream error event if
 /// the response has begun). Records the error on the exchange. Always returns Respond.
-boost::asio::awaitable<Verdict> respond_error(Exchange& ex, core::GatewayError err);
+/// `status` overrides err.status() (an upstream's own status, e.g. 529, translated to another
+/// wire); `extra` headers are added (retry-after and rate-limit headers of the upstream).
+boost::asio::awaitable<Verdict> respond_error(Exchange& ex, core::GatewayError err, int status = 0,
+                                              http::Headers extra = {});
 
 /// The x-sluice-* headers every response carries.
 void add_sluice_headers(const Exchange& ex, http::Headers& headers);

@@ -108,6 +108,33 @@ http::Headers upstream_headers(const Provider& p, const http::Headers& client) {
   return out;
 }
 
+http::Headers translated_headers(const Provider& p, const http::Headers& client) {
+  http::Headers out = upstream_headers(p, client);
+  std::erase_if(out, [&](const http::Header& h) {
+    const bool anthropic_only = h.name.starts_with("anthropic-");
+    const bool openai_only = h.name.starts_with("openai-");
+    const bool gemini_only = h.name.starts_with("x-goog-") && h.name != "x-goog-api-key";
+    return h.name == "content-type" || h.name == "accept" ||
+           (anthropic_only && p.config.type != protocol::Family::Anthropic) ||
+           (openai_only && p.config.type != protocol::Family::OpenAI) ||
+           (gemini_only && p.config.type != protocol::Family::Gemini);
+  });
+  out.push_back({"content-type", "application/json"});
+  return out;
+}
+
+http::Headers translated_response_headers(const http::Headers& upstream) {
+  http::Headers out;
+  for (const auto& h : upstream) {
+    if (h.name == "retry-after" || h.name == "retry-after-ms" || h.name == "x-should-retry" ||
+        h.name.starts_with("x-ratelimit-") || h.name.starts_with("anthropic-ratelimit-") ||
+        h.name == "request-id" || h.name == "x-request-id") {
+      out.push_back(h);
+    }
+  }
+  return out;
+}
+
 http::Headers client_headers(const http::Headers& upstream) {
   http::Headers out;
   out.reserve(upstream.size() + 4);

@@ -30,6 +30,15 @@ std::string upstream_target(const Provider& p, protocol::Endpoint endpoint,
 /// provider's configured extra headers.
 http::Headers upstream_headers(const Provider& p, const http::Headers& client);
 
+/// Headers for a translated request to `p`: upstream_headers() minus the headers that belong to
+/// the client's wire family (anthropic-version/-beta never reach a non-Anthropic provider,
+/// openai-* never a non-OpenAI one), with content-type JSON.
+http::Headers translated_headers(const Provider& p, const http::Headers& client);
+
+/// The upstream response headers worth keeping on a translated answer: retry-after and
+/// rate-limit headers (x-ratelimit-*, anthropic-ratelimit-*), and request ids.
+http::Headers translated_response_headers(const http::Headers& upstream);
+
 /// Headers for the client response: the upstream's minus hop-by-hop and framing.
 http::Headers client_headers(const http::Headers& upstream);
 
