@@ -51,8 +51,9 @@ class AccessLogStage final : public Stage {
       line += fmt::format(R"(,"latency_ms":{:.3f})",
                           duration_cast<microseconds>(now - ex.start).count() / 1000.0);
       if (ex.first_byte) {
-        line += fmt::format(R"(,"ttfb_ms":{:.3f})",
-                            duration_cast<microseconds>(*ex.first_byte - ex.start).count() / 1000.0);
+        line +=
+            fmt::format(R"(,"ttfb_ms":{:.3f})",
+                        duration_cast<microseconds>(*ex.first_byte - ex.start).count() / 1000.0);
       }
       line += '}';
       log::access(line);
@@ -64,6 +65,8 @@ class AccessLogStage final : public Stage {
 
 }  // namespace
 
-StagePtr make_access_log_stage() { return std::make_unique<AccessLogStage>(); }
+StagePtr make_access_log_stage() {
+  return std::make_unique<AccessLogStage>();
+}
 
 }  // namespace sluice::pipeline

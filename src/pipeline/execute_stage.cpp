@@ -26,13 +26,15 @@ class ExecuteStage final : public Stage {
                ex.endpoint == protocol::Endpoint::GeminiCountTokens) {
       co_await answer_token_estimate(ex);
     } else if (protocol::codec_for(ex.endpoint) == nullptr) {
-      co_return co_await respond_error(
-          ex, {core::ErrorKind::InvalidRequest,
-               "model '" + ex.requested_model + "' resolves to provider '" + p.config.name +
-                   "' (" + std::string(protocol::to_string(p.config.type)) + " wire), but " +
-                   std::string(protocol::wire_name(ex.endpoint)) +
-                   " requests are only passed through to providers of the same wire",
-               "model", "translation_unavailable"});
+      // Named, not a braced temporary in the co_await operand: GCC 12 destroys those early.
+      core::GatewayError err{core::ErrorKind::InvalidRequest,
+                             "model '" + ex.requested_model + "' resolves to provider '" +
+                                 p.config.name + "' (" +
+                                 std::string(protocol::to_string(p.config.type)) + " wire), but " +
+                                 std::string(protocol::wire_name(ex.endpoint)) +
+                                 " requests are only passed through to providers of the same wire",
+                             "model", "translation_unavailable"};
+      co_return co_await respond_error(ex, std::move(err));
     } else {
       co_await (forward_translated(ex, p) || ex.writer.wait_client_gone());
     }
@@ -54,6 +56,8 @@ http::ClientTimeouts timeouts_of(const core::Config& c) {
   return {c.timeouts.connect, c.timeouts.first_byte, c.timeouts.idle, c.timeouts.total};
 }
 
-StagePtr make_execute_stage() { return std::make_unique<ExecuteStage>(); }
+StagePtr make_execute_stage() {
+  return std::make_unique<ExecuteStage>();
+}
 
 }  // namespace sluice::pipeline

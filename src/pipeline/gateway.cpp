@@ -60,7 +60,8 @@ std::string new_request_id() {
     return (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
   }();
   static std::atomic<std::uint64_t> counter{0};
-  const std::uint32_t n = static_cast<std::uint32_t>(counter.fetch_add(1, std::memory_order_relaxed));
+  const std::uint32_t n =
+      static_cast<std::uint32_t>(counter.fetch_add(1, std::memory_order_relaxed));
   char buf[32];
   std::snprintf(buf, sizeof buf, "req_%016llx%08x", static_cast<unsigned long long>(kProcess), n);
   return buf;
@@ -97,7 +98,8 @@ struct ModelEntry {
 
 std::vector<ModelEntry> model_entries(const providers::Snapshot& snap) {
   std::vector<ModelEntry> entries;
-  for (const auto& [alias, target] : snap.config.aliases) entries.push_back({alias, "sluice-alias"});
+  for (const auto& [alias, target] : snap.config.aliases)
+    entries.push_back({alias, "sluice-alias"});
   for (const auto& p : snap.providers) {
     for (const auto& m : p.models) entries.push_back({p.config.name + "/" + m, p.config.name});
   }
@@ -120,9 +122,10 @@ std::pair<int, std::string> render_models(const providers::Snapshot& snap, std::
       m["owned_by"] = e.owner;
       return {200, boost::json::serialize(m)};
     }
-    core::GatewayError err{core::ErrorKind::NotFound,
-                           "model '" + std::string(single) + "' is not listed; GET /v1/models lists them",
-                           "model", "model_not_found"};
+    core::GatewayError err{
+        core::ErrorKind::NotFound,
+        "model '" + std::string(single) + "' is not listed; GET /v1/models lists them", "model",
+        "model_not_found"};
     return {404, protocol::error_body(protocol::Family::OpenAI, err, request_id)};
   }
   boost::json::array data;
@@ -147,8 +150,10 @@ std::pair<int, std::string> render_models(const providers::Snapshot& snap, std::
     }
     root["data"] = std::move(data);
     root["has_more"] = false;
-    root["first_id"] = entries.empty() ? boost::json::value(nullptr) : boost::json::value(entries.front().id);
-    root["last_id"] = entries.empty() ? boost::json::value(nullptr) : boost::json::value(entries.back().id);
+    root["first_id"] =
+        entries.empty() ? boost::json::value(nullptr) : boost::json::value(entries.front().id);
+    root["last_id"] =
+        entries.empty() ? boost::json::value(nullptr) : boost::json::value(entries.back().id);
   } else {
     for (const auto& e : entries) {
       boost::json::object m;
@@ -169,9 +174,9 @@ std::pair<int, std::string> render_models(const providers::Snapshot& snap, std::
 boost::asio::awaitable<void> Gateway::list_models(http::Request& req, http::ResponseWriter& w,
                                                   const std::string& request_id) {
   auto snap = snapshots_.get();
-  auto [status, body] = render_models(*snap, req.path(),
-                                      http::find_header(req.headers, "anthropic-version") != nullptr,
-                                      request_id);
+  auto [status, body] =
+      render_models(*snap, req.path(),
+                    http::find_header(req.headers, "anthropic-version") != nullptr, request_id);
   co_await send_json(w, status, std::move(body), request_id);
 }
 
@@ -192,8 +197,9 @@ boost::asio::awaitable<void> Gateway::handle(http::Request& req, http::ResponseW
         co_return co_await error(core::ErrorKind::UpgradeRequired,
                                  "WebSocket transport is not supported; use HTTP with SSE");
       }
-      co_return co_await error(core::ErrorKind::MethodNotAllowed,
-                               req.method + " is not allowed on " + std::string(path) + "; use POST");
+      co_return co_await error(
+          core::ErrorKind::MethodNotAllowed,
+          req.method + " is not allowed on " + std::string(path) + "; use POST");
     }
     Exchange ex(req, w);
     ex.request_id = id;
@@ -210,17 +216,19 @@ boost::asio::awaitable<void> Gateway::handle(http::Request& req, http::ResponseW
     if (is_model_list(path)) co_return co_await list_models(req, w, id);
     if (path == "/") {
       // Claude Code warms the connection with HEAD /; answer at once.
-      co_return co_await send_json(w, 200, R"({"name":"sluice","version":")" SLUICE_VERSION R"("})", id);
+      co_return co_await send_json(w, 200, R"({"name":"sluice","version":")" SLUICE_VERSION R"("})",
+                                   id);
     }
   } else if (path == "/healthz" || path == "/readyz" || is_model_list(path)) {
     co_return co_await error(core::ErrorKind::MethodNotAllowed,
                              req.method + " is not allowed on " + std::string(path) + "; use GET");
   }
-  co_await error(core::ErrorKind::NotFound,
-                 "no such endpoint: " + req.method + " " + std::string(path) +
-                     ". sluice serves POST /v1/chat/completions, /v1/responses, /v1/embeddings, "
-                     "/v1/messages, /v1/messages/count_tokens, /v1beta/models/{model}:generateContent "
-                     "and GET /v1/models");
+  co_await error(
+      core::ErrorKind::NotFound,
+      "no such endpoint: " + req.method + " " + std::string(path) +
+          ". sluice serves POST /v1/chat/completions, /v1/responses, /v1/embeddings, "
+          "/v1/messages, /v1/messages/count_tokens, /v1beta/models/{model}:generateContent "
+          "and GET /v1/models");
 }
 
 }  // namespace sluice::pipeline

@@ -23,20 +23,23 @@ class IngressStage final : public Stage {
   boost::asio::awaitable<Verdict> on_request(Exchange& ex) override {
     ex.probe = protocol::probe_json(ex.request.body);
     if (!ex.probe.valid || !ex.probe.is_object) {
-      co_return co_await respond_error(
-          ex, {core::ErrorKind::InvalidRequest,
-               ex.probe.valid ? ex.probe.error : "malformed JSON in the request body: " + ex.probe.error,
-               "", "invalid_json"});
+      // Named, not a braced temporary in the co_await operand: GCC 12 destroys those early.
+      core::GatewayError err{
+          core::ErrorKind::InvalidRequest,
+          ex.probe.valid ? ex.probe.error : "malformed JSON in the request body: " + ex.probe.error,
+          "", "invalid_json"};
+      co_return co_await respond_error(ex, std::move(err));
     }
     if (protocol::family_of(ex.endpoint) == protocol::Family::Gemini) {
       ex.requested_model = gemini_model_from_path(ex.request.path());
       ex.stream = ex.endpoint == Endpoint::StreamGenerate;
     } else {
       if (!ex.probe.model) {
-        co_return co_await respond_error(
-            ex, {core::ErrorKind::InvalidRequest,
-                 "the request body has no \"model\" string; name a model (GET /v1/models lists them)",
-                 "model", "missing_model"});
+        core::GatewayError err{
+            core::ErrorKind::InvalidRequest,
+            "the request body has no \"model\" string; name a model (GET /v1/models lists them)",
+            "model", "missing_model"};
+        co_return co_await respond_error(ex, std::move(err));
       }
       ex.requested_model = *ex.probe.model;
       ex.stream = ex.probe.stream.value_or(false);
@@ -47,6 +50,8 @@ class IngressStage final : public Stage {
 
 }  // namespace
 
-StagePtr make_ingress_stage() { return std::make_unique<IngressStage>(); }
+StagePtr make_ingress_stage() {
+  return std::make_unique<IngressStage>();
+}
 
 }  // namespace sluice::pipeline

@@ -42,11 +42,11 @@ boost::asio::awaitable<Verdict> respond_error(Exchange& ex, core::GatewayError e
     http::Headers h = std::move(extra);
     h.push_back({"content-type", "application/json"});
     add_sluice_headers(ex, h);
-    if (err.kind == core::ErrorKind::UpstreamUnreachable || err.kind == core::ErrorKind::Unavailable) {
+    if (err.kind == core::ErrorKind::UpstreamUnreachable ||
+        err.kind == core::ErrorKind::Unavailable) {
       h.push_back({"x-should-retry", "true"});
     }
-    co_await ex.writer.send(status, std::move(h),
-                            protocol::error_body(family, err, ex.request_id));
+    co_await ex.writer.send(status, std::move(h), protocol::error_body(family, err, ex.request_id));
   }
   ex.error = std::move(err);
   co_return Verdict::Respond;

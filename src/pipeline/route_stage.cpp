@@ -22,6 +22,8 @@ class RouteStage final : public Stage {
 
 }  // namespace
 
-StagePtr make_route_stage() { return std::make_unique<RouteStage>(); }
+StagePtr make_route_stage() {
+  return std::make_unique<RouteStage>();
+}
 
 }  // namespace sluice::pipeline

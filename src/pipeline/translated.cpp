@@ -49,12 +49,14 @@ boost::asio::awaitable<void> forward_translated(Exchange& ex, const providers::P
   }
   ir::Request req = std::move(std::get<ir::Request>(parsed));
   if (req.n > 1 && p.config.type != protocol::Family::OpenAI) {
-    co_await respond_error(
-        ex, {core::ErrorKind::InvalidRequest,
-             "n=" + std::to_string(req.n) + " asks for several choices, which provider '" +
-                 p.config.name + "' (" + std::string(protocol::to_string(p.config.type)) +
-                 " wire) cannot return in one call; send separate requests or use n=1",
-             "n", "unsupported_parameter"});
+    // Named, not a braced temporary in the co_await operand: GCC 12 destroys those early.
+    core::GatewayError err{
+        core::ErrorKind::InvalidRequest,
+        "n=" + std::to_string(req.n) + " asks for several choices, which provider '" +
+            p.config.name + "' (" + std::string(protocol::to_string(p.config.type)) +
+            " wire) cannot return in one call; send separate requests or use n=1",
+        "n", "unsupported_parameter"};
+    co_await respond_error(ex, std::move(err));
     co_return;
   }
   protocol::EncodeOptions opts;
@@ -72,10 +74,11 @@ boost::asio::awaitable<void> forward_translated(Exchange& ex, const providers::P
   up.headers = providers::translated_headers(p, ex.request.headers);
   ex.dropped = join(req.dropped);
   if (!ex.dropped.empty() && p.config.strict) {
-    co_await respond_error(
-        ex, {core::ErrorKind::InvalidRequest,
-             "provider '" + p.config.name + "' is strict and its wire cannot express: " + ex.dropped,
-             "", "untranslatable_fields"});
+    core::GatewayError err{
+        core::ErrorKind::InvalidRequest,
+        "provider '" + p.config.name + "' is strict and its wire cannot express: " + ex.dropped, "",
+        "untranslatable_fields"};
+    co_await respond_error(ex, std::move(err));
     co_return;
   }
 
@@ -116,10 +119,11 @@ boost::asio::awaitable<void> forward_translated(Exchange& ex, const providers::P
     auto res = provider.parse_response(body);
     if (auto* err = std::get_if<core::GatewayError>(&res)) {
       ex.upstream_error = err->message;
-      co_await respond_error(ex, {core::ErrorKind::UpstreamUnreachable,
-                                  "provider '" + p.config.name +
-                                      "' sent a response sluice cannot read: " + err->message,
-                                  "", "bad_upstream_response"});
+      core::GatewayError bad{
+          core::ErrorKind::UpstreamUnreachable,
+          "provider '" + p.config.name + "' sent a response sluice cannot read: " + err->message,
+          "", "bad_upstream_response"};
+      co_await respond_error(ex, std::move(bad));
       co_return;
     }
     ex.status = status;
@@ -136,7 +140,8 @@ boost::asio::awaitable<void> forward_translated(Exchange& ex, const providers::P
     if (!co_await ex.writer.start_stream(status, std::move(headers))) co_return;
     auto encoder = client.encoder(opts);
     std::string out;
-    for (const auto& ev : protocol::events_of(std::get<ir::Response>(res))) encoder->on_event(ev, out);
+    for (const auto& ev : protocol::events_of(std::get<ir::Response>(res)))
+      encoder->on_event(ev, out);
     if (co_await ex.writer.write_chunk(out)) co_await ex.writer.end_stream();
     co_return;
   }
