@@ -26,6 +26,9 @@ struct ProviderConfig {
   std::vector<std::string> models;     // models known to be served here (config + discovery)
   bool discover_models = true;         // fetch the provider's model list at start
   bool strict = false;                 // translation: reject (400) instead of dropping fields
+  // anthropic-beta values this provider may receive; nullopt = all (Anthropic itself). Useful
+  // for Anthropic-compatible hosts that reject betas they do not know.
+  std::optional<std::vector<std::string>> betas;
   std::vector<std::pair<std::string, std::string>> headers;  // extra upstream headers
   int line = 0;                        // where it was declared, for messages
 };

@@ -113,7 +113,7 @@ struct Loader {
   void load_provider(const YAML::Node& n) {
     check_keys(n, "a provider",
                {"name", "type", "base_url", "api_key", "models", "discover_models", "headers",
-                "strict"});
+                "strict", "betas"});
     ProviderConfig p;
     p.line = n.Mark().line + 1;
     if (!n["name"]) fail(n, "provider needs a name");
@@ -144,6 +144,11 @@ struct Loader {
     }
     if (n["discover_models"]) p.discover_models = boolean(n["discover_models"], "discover_models");
     if (n["strict"]) p.strict = boolean(n["strict"], "strict");
+    if (n["betas"]) {
+      if (!n["betas"].IsSequence()) fail(n["betas"], "betas must be a list of anthropic-beta values");
+      p.betas.emplace();
+      for (const auto& b : n["betas"]) p.betas->push_back(scalar(b, "beta"));
+    }
     if (n["headers"]) {
       if (!n["headers"].IsMap()) fail(n["headers"], "headers must be a mapping of name: value");
       for (const auto& kv : n["headers"]) {

@@ -1,5 +1,6 @@
 #include "providers/forwarding.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace sluice::providers {
@@ -33,6 +34,30 @@ std::string strip_key_param(std::string_view query) {
     query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
   }
   return out;
+}
+
+// Keeps only the allowed values of a comma-separated anthropic-beta header.
+void filter_betas(http::Headers& headers, const std::vector<std::string>& allowed) {
+  const std::string* beta = http::find_header(headers, "anthropic-beta");
+  if (!beta) return;
+  std::string kept;
+  std::string_view rest = *beta;
+  while (!rest.empty()) {
+    auto comma = rest.find(',');
+    auto v = rest.substr(0, comma);
+    while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+    while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+    if (std::find(allowed.begin(), allowed.end(), v) != allowed.end()) {
+      if (!kept.empty()) kept += ',';
+      kept.append(v);
+    }
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+  }
+  if (kept.empty()) {
+    http::remove_header(headers, "anthropic-beta");
+  } else {
+    http::set_header(headers, "anthropic-beta", kept);
+  }
 }
 
 std::string_view gemini_method(protocol::Endpoint e) {
@@ -104,6 +129,7 @@ http::Headers upstream_headers(const Provider& p, const http::Headers& client) {
   if (p.config.type == protocol::Family::Anthropic && !http::find_header(out, "anthropic-version")) {
     out.push_back({"anthropic-version", "2023-06-01"});  // required by the API; clients send it
   }
+  if (p.config.betas) filter_betas(out, *p.config.betas);
   for (const auto& [name, value] : p.config.headers) http::set_header(out, name, value);
   return out;
 }

@@ -116,6 +116,23 @@ TEST(Forwarding, ClientCredentialsAndHopByHopNeverReachTheProvider) {
   EXPECT_EQ(*http::find_header(g, "x-goog-api-key"), "gk");
 }
 
+TEST(Forwarding, BetaAllowlistAndTranslatedHeaders) {
+  auto snap = make_snapshot(config_of(R"(providers:
+  - {name: a, type: anthropic, base_url: "http://a", betas: [claude-code-20250219, b2]}
+  - {name: o, type: openai, base_url: "http://o/v1"}
+)"));
+  http::Headers client{{"anthropic-beta", "claude-code-20250219, unknown-2027,b2"},
+                       {"anthropic-version", "2023-06-01"},
+                       {"content-type", "application/json; charset=utf-8"}};
+  auto a = upstream_headers(*snap->find("a"), client);
+  EXPECT_EQ(*http::find_header(a, "anthropic-beta"), "claude-code-20250219,b2");
+  // Translated to another wire: Anthropic-only headers never reach the OpenAI provider.
+  auto o = translated_headers(*snap->find("o"), client);
+  EXPECT_EQ(http::find_header(o, "anthropic-beta"), nullptr);
+  EXPECT_EQ(http::find_header(o, "anthropic-version"), nullptr);
+  EXPECT_EQ(*http::find_header(o, "content-type"), "application/json");
+}
+
 TEST(Forwarding, ResponseHeadersKeepRateLimitsDropFraming) {
   http::Headers up{{"content-type", "text/event-stream"}, {"transfer-encoding", "chunked"},
                    {"connection", "keep-alive"},        {"retry-after", "2"},
