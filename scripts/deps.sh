@@ -10,6 +10,7 @@ packages=(
   zlib1g-dev libzstd-dev libbrotli-dev
   libsqlite3-dev libre2-dev libsodium-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  clang libclang-rt-14-dev
 )
 # The e2e tests need node >= 18 and npm. The machine image ships NodeSource's nodejs, which
 # bundles npm and conflicts with Debian's npm package: install Debian's only when both are absent.

@@ -64,6 +64,7 @@ boost::asio::awaitable<void> forward_translated(Exchange& ex, const providers::P
   opts.id = ex.request_id;
   opts.created = unix_now();
   opts.include_usage = req.stream_usage;
+  opts.request = &req;  // outlives every encoder below
   req.model = ex.resolution->model;
   req.stream_usage = true;  // the gateway always wants usage; the encoder hides it unless asked
 

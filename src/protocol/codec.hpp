@@ -31,6 +31,9 @@ struct EncodeOptions {
   std::string id;          // response id to use when the upstream's does not fit the client wire
   bool include_usage = false;  // OpenAI chat: emit the final usage chunk (stream_options)
   std::int64_t created = 0;    // unix seconds
+  /// The client's own parsed request, when the encoder must echo its shape (Responses: a tool
+  /// the client offered as `custom` comes back as custom_tool_call). May be null.
+  const ir::Request* request = nullptr;
 };
 
 /// Upstream stream (this wire) -> canonical events. Feed each SSE event as it arrives.
