@@ -16,8 +16,11 @@ namespace sluice::protocol::openai_chat {
 
 namespace bj = boost::json;
 
+inline constexpr std::string_view kWire = "openai_chat";
+
 std::variant<ir::Request, core::GatewayError> parse_request(std::string_view body);
 std::string serialize_request(ir::Request& req);
+std::string upstream_path(const ir::Request& req);
 
 std::variant<ir::Response, core::GatewayError> parse_response(std::string_view body);
 std::string serialize_response(const ir::Response& res, const EncodeOptions& opt);
@@ -26,6 +29,10 @@ std::unique_ptr<StreamDecoder> make_decoder();
 std::unique_ptr<StreamEncoder> make_encoder(const EncodeOptions& opt);
 
 core::GatewayError parse_error(int status, std::string_view body);
+
+/// A finish_reason -> IR stop reason; tool calls turn a plain "stop" into ToolUse (servers
+/// that report "stop" after calling tools).
+ir::StopReason stop_from_finish(std::string_view finish, bool had_tool_calls);
 
 /// Chat usage object (prompt/completion tokens and their details, or DeepSeek's cache fields)
 /// -> IR usage. Prompt tokens already include cached ones, as in the IR.
