@@ -138,6 +138,7 @@ ErrorKind kind_for_status(int status) {
     case 502: return ErrorKind::UpstreamUnreachable;
     case 503: return ErrorKind::Unavailable;
     case 504: return ErrorKind::UpstreamTimeout;
+    case 529: return ErrorKind::Unavailable;  // Anthropic's "overloaded"
     default: return ErrorKind::Internal;
   }
 }

@@ -20,6 +20,7 @@ std::vector<ir::Event> events_of(const ir::Response& res) {
     ps.part.kind = part.kind;
     ps.part.id = part.id;
     ps.part.name = part.name;
+    ps.part.data = part.data;  // redacted reasoning has no deltas: its data rides on the start
     out.push_back(std::move(ps));
     auto delta = [&](ir::Event::Kind k, const std::string& text) {
       if (text.empty()) return;

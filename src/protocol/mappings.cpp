@@ -58,6 +58,8 @@ ir::StopReason stop_reason_from(std::string_view name, std::string_view wire) {
   for (const auto& row : kStops) {
     if (cell(row, wire) == name) return row.reason;
   }
+  // Two IR reasons share Anthropic's "refusal"; reading it back, it is a refusal.
+  if (wire == "anthropic" && name == "refusal") return ir::StopReason::Refusal;
   // Gemini's other safety-style reasons.
   if (wire == "gemini" && (name == "RECITATION" || name == "BLOCKLIST" || name == "SPII")) {
     return ir::StopReason::ContentFilter;

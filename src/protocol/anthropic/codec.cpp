@@ -30,9 +30,10 @@ void read_usage(const bj::object& u, ir::Usage& into) {
   const auto base = json::int_field(u, "input_tokens");
   const auto cache_read = json::int_field(u, "cache_read_input_tokens");
   const auto cache_write = json::int_field(u, "cache_creation_input_tokens");
+  const auto known_base = into.input - into.cache_read - into.cache_write;
   if (cache_read) into.cache_read = *cache_read;
   if (cache_write) into.cache_write = *cache_write;
-  if (base) into.input = *base + into.cache_read + into.cache_write;
+  into.input = base.value_or(known_base) + into.cache_read + into.cache_write;
   if (auto out = json::int_field(u, "output_tokens")) into.output = *out;
 }
 
@@ -53,7 +54,9 @@ std::string message_id(std::string_view ir_id, const EncodeOptions& opt) {
   return "msg_" + opt.id;
 }
 
-bool is_anthropic_signature(std::string_view sig) { return !sig.empty() && sig.front() == 'E'; }
+bool is_anthropic_signature(std::string_view sig) {
+  return !sig.empty() && sig.front() == 'E';
+}
 
 std::optional<bj::value> parse_json(std::string_view text, bj::storage_ptr sp) {
   boost::system::error_code ec;
@@ -67,20 +70,27 @@ namespace {
 class Codec final : public WireCodec {
  public:
   Endpoint endpoint() const override { return Endpoint::Messages; }
-  std::variant<ir::Request, core::GatewayError> parse_request(std::string_view body,
-                                                              const RequestContext&) const override {
+  std::variant<ir::Request, core::GatewayError> parse_request(
+      std::string_view body, const RequestContext&) const override {
     return anthropic::parse_request(body);
   }
-  std::string serialize_request(ir::Request& req) const override { return anthropic::serialize_request(req); }
-  std::string upstream_path(const ir::Request& req) const override { return anthropic::upstream_path(req); }
-  std::variant<ir::Response, core::GatewayError> parse_response(std::string_view body) const override {
+  std::string serialize_request(ir::Request& req) const override {
+    return anthropic::serialize_request(req);
+  }
+  std::string upstream_path(const ir::Request& req) const override {
+    return anthropic::upstream_path(req);
+  }
+  std::variant<ir::Response, core::GatewayError> parse_response(
+      std::string_view body) const override {
     return anthropic::parse_response(body);
   }
   std::string serialize_response(const ir::Response& res, const EncodeOptions& opt) const override {
     return anthropic::serialize_response(res, opt);
   }
   std::unique_ptr<StreamDecoder> decoder() const override { return make_decoder(); }
-  std::unique_ptr<StreamEncoder> encoder(const EncodeOptions& opt) const override { return make_encoder(opt); }
+  std::unique_ptr<StreamEncoder> encoder(const EncodeOptions& opt) const override {
+    return make_encoder(opt);
+  }
   core::GatewayError parse_error(int status, std::string_view body) const override {
     return anthropic::parse_error(status, body);
   }

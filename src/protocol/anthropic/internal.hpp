@@ -65,6 +65,15 @@ std::string message_id(std::string_view ir_id, const EncodeOptions& opt);
 /// not, and sending them back would make Anthropic reject the request.
 bool is_anthropic_signature(std::string_view sig);
 
+/// A string field as a view into the document ("" / `fallback` when absent or not a string);
+/// for the type and role tags compared on every block, without a copy.
+inline std::string_view view_field(const bj::object& o, std::string_view key,
+                                   std::string_view fallback = {}) {
+  auto it = o.find(key);
+  if (it == o.end() || !it->value().is_string()) return fallback;
+  return it->value().get_string();
+}
+
 /// Parses `text` as JSON into `sp`; nullopt when it is not valid JSON.
 std::optional<bj::value> parse_json(std::string_view text, bj::storage_ptr sp);
 
