@@ -88,7 +88,8 @@ void discover_models(providers::SnapshotHolder& holder, std::mutex& publish) {
   for (const auto& p : snap->providers) {
     if (!p.config.discover_models) continue;
     net::co_spawn(ioc, [&p, &found]() -> net::awaitable<void> {
-      if (auto models = co_await providers::fetch_models(p)) {
+      auto models = co_await providers::fetch_models(p);  // not in the if: GCC 12 bug
+      if (models) {
         log::info("provider {}: {} models discovered", p.config.name, models->size());
         found.emplace_back(p.config.name, std::move(*models));
       }

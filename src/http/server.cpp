@@ -56,6 +56,7 @@ class SessionWriter final : public ResponseWriter {
     if (started_ || dead_) co_return false;
     started_ = true;
     bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(status), 11};
+    res.reason(reason(status));  // Beast has no phrase for 529 and other vendor statuses
     for (auto& h : headers) res.insert(h.name, h.value);
     res.keep_alive(keep_alive_);
     res.content_length(body.size());
@@ -83,6 +84,7 @@ class SessionWriter final : public ResponseWriter {
     started_ = true;
     streaming_ = true;
     bhttp::response<bhttp::empty_body> res{static_cast<bhttp::status>(status), 11};
+    res.reason(reason(status));
     for (auto& h : headers) res.insert(h.name, h.value);
     res.keep_alive(keep_alive_);
     res.chunked(true);
@@ -166,6 +168,17 @@ class SessionWriter final : public ResponseWriter {
   std::uint64_t bytes_ = 0;
 };
 
+/// SO_REUSEPORT would let a second sluice join a port that another process already serves and
+/// take half its connections; a plain bind first turns that into a clear "address in use".
+void ensure_port_free(const net::ip::address& addr, std::uint16_t port) {
+  net::io_context probe_ctx;
+  tcp::acceptor probe(probe_ctx);
+  tcp::endpoint ep{addr, port};
+  probe.open(ep.protocol());
+  probe.set_option(net::socket_base::reuse_address(true));
+  probe.bind(ep);  // throws system_error(address_in_use)
+}
+
 class ServerImpl final : public Server {
  public:
   ServerImpl(ServerOptions options, Handler handler, LocalReplyFn local_reply)
@@ -174,6 +187,7 @@ class ServerImpl final : public Server {
     if (n <= 0) n = 1;
     auto addr = net::ip::make_address(opts_.host);
     std::uint16_t port = opts_.port;
+    if (port != 0) ensure_port_free(addr, port);
     for (int i = 0; i < n; ++i) {
       auto w = std::make_unique<Worker>();
       tcp::acceptor acc(w->ioc);

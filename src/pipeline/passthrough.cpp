@@ -36,7 +36,8 @@ boost::asio::awaitable<void> forward_passthrough(Exchange& ex, const providers::
 
   if (!is_sse) {
     std::string body;
-    if (!co_await resp.read_all(body, kMaxUpstreamBody)) {
+    const bool complete = co_await resp.read_all(body, kMaxUpstreamBody);
+    if (!complete) {
       ex.upstream_error = resp.error()->message;
       co_await respond_error(ex, from_upstream(*resp.error(), p.config.name));
       co_return;
@@ -47,7 +48,8 @@ boost::asio::awaitable<void> forward_passthrough(Exchange& ex, const providers::
     co_return;
   }
 
-  if (!co_await ex.writer.start_stream(resp.status(), std::move(headers))) co_return;
+  const bool started = co_await ex.writer.start_stream(resp.status(), std::move(headers));
+  if (!started) co_return;
   ex.first_byte = Clock::now();
   std::string chunk;
   chunk.reserve(16 * 1024);
@@ -60,7 +62,8 @@ boost::asio::awaitable<void> forward_passthrough(Exchange& ex, const providers::
     if (!chunk.empty()) {
       ex.upstream_bytes += chunk.size();
       sse.feed(chunk, count_event);
-      if (!co_await ex.writer.write_chunk(chunk)) co_return;  // client gone
+      const bool written = co_await ex.writer.write_chunk(chunk);
+      if (!written) co_return;  // client gone
     }
     if (!more) break;
   }

@@ -7,7 +7,9 @@ namespace sluice::pipeline {
 
 boost::asio::awaitable<void> Pipeline::run(Exchange& ex) const {
   for (const auto& stage : stages_) {
-    if (co_await stage->on_request(ex) == Verdict::Respond) break;
+    // Never co_await inside a condition: GCC 12 miscompiles it (see docs/architecture.md).
+    const Verdict verdict = co_await stage->on_request(ex);
+    if (verdict == Verdict::Respond) break;
   }
   for (auto it = stages_.rbegin(); it != stages_.rend(); ++it) (*it)->on_complete(ex);
 }

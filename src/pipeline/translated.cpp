@@ -111,7 +111,8 @@ boost::asio::awaitable<void> forward_translated(Exchange& ex, const providers::P
 
   if (!upstream_sse) {
     std::string body;
-    if (!co_await resp.read_all(body, kMaxUpstreamBody)) {
+    const bool complete = co_await resp.read_all(body, kMaxUpstreamBody);
+    if (!complete) {
       ex.upstream_error = resp.error()->message;
       co_await respond_error(ex, from_upstream(*resp.error(), p.config.name));
       co_return;
@@ -138,19 +139,22 @@ boost::asio::awaitable<void> forward_translated(Exchange& ex, const providers::P
     // A streaming client answered from a whole upstream response: replay it as events.
     headers.push_back({"content-type", "text/event-stream"});
     headers.push_back({"cache-control", "no-cache"});
-    if (!co_await ex.writer.start_stream(status, std::move(headers))) co_return;
+    const bool started = co_await ex.writer.start_stream(status, std::move(headers));
+    if (!started) co_return;
     auto encoder = client.encoder(opts);
     std::string out;
     for (const auto& ev : protocol::events_of(std::get<ir::Response>(res)))
       encoder->on_event(ev, out);
-    if (co_await ex.writer.write_chunk(out)) co_await ex.writer.end_stream();
+    const bool written = co_await ex.writer.write_chunk(out);
+    if (written) co_await ex.writer.end_stream();
     co_return;
   }
 
   ex.status = status;
   headers.push_back({"content-type", "text/event-stream"});
   headers.push_back({"cache-control", "no-cache"});
-  if (!co_await ex.writer.start_stream(status, std::move(headers))) co_return;
+  const bool started = co_await ex.writer.start_stream(status, std::move(headers));
+  if (!started) co_return;
   ex.first_byte = Clock::now();
 
   auto decoder = provider.decoder();
@@ -173,7 +177,10 @@ boost::asio::awaitable<void> forward_translated(Exchange& ex, const providers::P
       for (const auto& ev : events) encoder->on_event(ev, out);
       events.clear();
       // One client write per upstream read: events go out as soon as they are complete.
-      if (!out.empty() && !co_await ex.writer.write_chunk(out)) co_return;  // client gone
+      if (!out.empty()) {
+        const bool written = co_await ex.writer.write_chunk(out);
+        if (!written) co_return;  // client gone
+      }
     }
     if (!more) break;
   }
@@ -194,7 +201,10 @@ boost::asio::awaitable<void> forward_translated(Exchange& ex, const providers::P
     decoder->on_end(events);
     for (const auto& ev : events) encoder->on_event(ev, out);
   }
-  if (!out.empty() && !co_await ex.writer.write_chunk(out)) co_return;
+  if (!out.empty()) {
+    const bool written = co_await ex.writer.write_chunk(out);
+    if (!written) co_return;
+  }
   co_await ex.writer.end_stream();
 }
 

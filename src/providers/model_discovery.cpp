@@ -47,7 +47,8 @@ boost::asio::awaitable<std::optional<std::vector<std::string>>> fetch_models(con
   }
   auto& resp = std::get<http::UpstreamResponse>(r);
   std::string body;
-  if (!co_await resp.read_all(body, 16 * 1024 * 1024)) {
+  const bool complete = co_await resp.read_all(body, 16 * 1024 * 1024);
+  if (!complete) {
     log::warn("provider {}: model list not fetched: {}", p.config.name, resp.error()->message);
     co_return std::nullopt;
   }

@@ -1,43 +1,83 @@
-// PLACEHOLDER until the gemini translator lands: every operation reports that translation for
-// this wire is not available, so cross-wire requests get a clear 400 instead of a crash.
+// The Gemini (generateContent / streamGenerateContent) codec: glue over the pieces in this
+// directory, plus the small helpers they share.
 #include "protocol/codecs.hpp"
+#include "protocol/gemini/internal.hpp"
 
 namespace sluice::protocol::gemini {
-namespace {
 
-core::GatewayError unavailable() {
-  return {core::ErrorKind::InvalidRequest, "translation to or from the gemini wire is not available yet",
-          "", "translation_unavailable"};
+std::string sig_for_client(std::string_view ir_sig) {
+  if (ir_sig.starts_with(kGeminiSig)) return std::string(ir_sig.substr(kGeminiSig.size()));
+  std::string s(kForeignSig);
+  s += ir_sig;
+  return s;
 }
 
-class NullDecoder final : public StreamDecoder {
- public:
-  void on_event(const http::SseEvent&, std::vector<ir::Event>&) override {}
-  void on_end(std::vector<ir::Event>&) override {}
-};
-class NullEncoder final : public StreamEncoder {
- public:
-  void on_event(const ir::Event&, std::string&) override {}
-};
+void append_client_sig(std::vector<ir::Part>& out, std::string_view client_sig, std::string text) {
+  ir::Part p;
+  if (client_sig.starts_with(kRedactedSig)) {
+    p.kind = ir::Part::Kind::RedactedReasoning;
+    p.data = std::string(client_sig.substr(kRedactedSig.size()));
+  } else {
+    p.kind = ir::Part::Kind::Reasoning;
+    p.text = std::move(text);
+    p.signature = client_sig.starts_with(kForeignSig)
+                      ? std::string(client_sig.substr(kForeignSig.size()))
+                      : sig_from_upstream(client_sig);
+  }
+  out.push_back(std::move(p));
+}
+
+std::string synth_call_id(std::string_view response_id, std::size_t index, std::string_view name) {
+  std::string id = "call_";
+  // Other wires restrict ids to [A-Za-z0-9_-] (Anthropic's tool_use id pattern).
+  auto append_clean = [&](std::string_view s) {
+    for (char c : s) {
+      const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '_' || c == '-';
+      id += ok ? c : '_';
+    }
+  };
+  if (!response_id.empty()) {
+    append_clean(response_id);
+    id += '_';
+    id += std::to_string(index);
+  } else {
+    id += std::to_string(index);
+    id += '_';
+    append_clean(name);
+  }
+  return id;
+}
+
+namespace {
 
 class Codec final : public WireCodec {
  public:
   Endpoint endpoint() const override { return Endpoint::GenerateContent; }
-  std::variant<ir::Request, core::GatewayError> parse_request(std::string_view,
-                                                              const RequestContext&) const override {
-    return unavailable();
+  std::variant<ir::Request, core::GatewayError> parse_request(
+      std::string_view body, const RequestContext& ctx) const override {
+    return gemini::parse_request(body, ctx);
   }
-  std::string serialize_request(ir::Request&) const override { return "{}"; }
-  std::string upstream_path(const ir::Request&) const override { return "/"; }
-  std::variant<ir::Response, core::GatewayError> parse_response(std::string_view) const override {
-    return unavailable();
+  std::string serialize_request(ir::Request& req) const override {
+    return gemini::serialize_request(req);
   }
-  std::string serialize_response(const ir::Response&, const EncodeOptions&) const override { return "{}"; }
-  std::unique_ptr<StreamDecoder> decoder() const override { return std::make_unique<NullDecoder>(); }
-  std::unique_ptr<StreamEncoder> encoder(const EncodeOptions&) const override {
-    return std::make_unique<NullEncoder>();
+  std::string upstream_path(const ir::Request& req) const override {
+    return gemini::upstream_path(req);
   }
-  core::GatewayError parse_error(int, std::string_view) const override { return unavailable(); }
+  std::variant<ir::Response, core::GatewayError> parse_response(
+      std::string_view body) const override {
+    return gemini::parse_response(body);
+  }
+  std::string serialize_response(const ir::Response& res, const EncodeOptions& opt) const override {
+    return gemini::serialize_response(res, opt);
+  }
+  std::unique_ptr<StreamDecoder> decoder() const override { return make_decoder(); }
+  std::unique_ptr<StreamEncoder> encoder(const EncodeOptions& opt) const override {
+    return make_encoder(opt);
+  }
+  core::GatewayError parse_error(int status, std::string_view body) const override {
+    return gemini::parse_error(status, body);
+  }
 };
 
 }  // namespace
