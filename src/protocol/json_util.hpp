@@ -44,7 +44,14 @@ inline std::optional<std::int64_t> int_field(const bj::object& o, std::string_vi
   if (!v) return std::nullopt;
   if (v->is_int64()) return v->get_int64();
   if (v->is_uint64()) return static_cast<std::int64_t>(v->get_uint64());
-  if (v->is_double()) return static_cast<std::int64_t>(v->get_double());
+  if (v->is_double()) {
+    // Casting an out-of-range double is undefined; clamp (and NaN is no number at all).
+    const double d = v->get_double();
+    if (!(d == d)) return std::nullopt;
+    if (d >= 9.2e18) return INT64_MAX;
+    if (d <= -9.2e18) return INT64_MIN;
+    return static_cast<std::int64_t>(d);
+  }
   return std::nullopt;
 }
 inline std::optional<bool> bool_field(const bj::object& o, std::string_view key) {

@@ -61,8 +61,13 @@ ir::StopReason stop_reason_from(std::string_view name, std::string_view wire) {
   // Two IR reasons share Anthropic's "refusal"; reading it back, it is a refusal.
   if (wire == "anthropic" && name == "refusal") return ir::StopReason::Refusal;
   // Gemini's other safety-style reasons.
-  if (wire == "gemini" && (name == "RECITATION" || name == "BLOCKLIST" || name == "SPII")) {
+  if (wire == "gemini" && (name == "RECITATION" || name == "BLOCKLIST" || name == "SPII" ||
+                           name == "IMAGE_SAFETY")) {
     return ir::StopReason::ContentFilter;
+  }
+  if (wire == "gemini" && (name == "MALFORMED_FUNCTION_CALL" || name == "UNEXPECTED_TOOL_CALL" ||
+                           name == "TOO_MANY_TOOL_CALLS")) {
+    return ir::StopReason::Error;
   }
   return ir::StopReason::EndTurn;
 }

@@ -50,9 +50,7 @@ std::string_view error_type_name(std::string_view ir_error_type) {
 }
 
 core::GatewayError parse_error(int status, std::string_view body) {
-  // 529 is Anthropic's "overloaded": retryable like a 503.
-  core::GatewayError err{
-      core::kind_for_status(status), {}, {}, {}};
+  core::GatewayError err{core::kind_for_status(status), {}, {}, {}};  // 529 -> Unavailable
   std::array<unsigned char, 2048> buf;
   bj::monotonic_resource mr(buf.data(), buf.size());
   boost::system::error_code ec;

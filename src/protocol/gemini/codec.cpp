@@ -6,7 +6,9 @@
 namespace sluice::protocol::gemini {
 
 std::string sig_for_client(std::string_view ir_sig) {
-  if (ir_sig.starts_with(kGeminiSig)) return std::string(ir_sig.substr(kGeminiSig.size()));
+  if (ir_sig.starts_with(kGeminiSig)) {
+    return std::string(ir_sig.substr(kGeminiSig.size()));
+  }
   std::string s(kForeignSig);
   s += ir_sig;
   return s;

@@ -35,7 +35,9 @@ constexpr std::array<ErrorRow, 10> kErrors{{
 
 std::string_view error_type_for_status(std::string_view status) {
   for (const auto& r : kErrors) {
-    if (r.status == status) return r.type;
+    if (r.status == status) {
+      return r.type;
+    }
   }
   return "api_error";
 }
@@ -57,15 +59,23 @@ core::GatewayError parse_error(int status, std::string_view body) {
   boost::system::error_code ec;
   auto v = bj::parse(body, ec);
   // Non-SSE stream errors come wrapped in an array.
-  if (!ec && v.is_array() && !v.get_array().empty()) v = v.get_array()[0];
+  if (!ec && v.is_array() && !v.get_array().empty()) {
+    v = v.get_array()[0];
+  }
   const bj::object* e = nullptr;
-  if (!ec && v.is_object()) e = json::object_field(v.get_object(), "error");
+  if (!ec && v.is_object()) {
+    e = json::object_field(v.get_object(), "error");
+  }
   if (e) {
     err.message = json::string_field(*e, "message");
     err.code = json::string_field(*e, "status");
   }
-  if (err.message.empty()) err.message = "upstream returned HTTP " + std::to_string(status);
-  if (err.message.size() > kMaxMessage) err.message.resize(kMaxMessage);
+  if (err.message.empty()) {
+    err.message = "upstream returned HTTP " + std::to_string(status);
+  }
+  if (err.message.size() > kMaxMessage) {
+    err.message.resize(kMaxMessage);
+  }
   return err;
 }
 

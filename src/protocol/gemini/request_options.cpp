@@ -12,14 +12,20 @@ namespace sluice::protocol::gemini::parse {
 namespace {
 
 Err system_instruction(const bj::value* v, ir::Request& req) {
-  if (!v || v->is_null()) return std::nullopt;
+  if (!v || v->is_null()) {
+    return std::nullopt;
+  }
   if (v->is_string()) {
     req.instructions.push_back({ir::Role::System, std::string(v->get_string()), std::nullopt});
     return std::nullopt;
   }
-  if (!v->is_object()) return bad("systemInstruction: must be an object");
+  if (!v->is_object()) {
+    return bad("systemInstruction: must be an object");
+  }
   const auto* parts = get(v->get_object(), "parts");
-  if (!parts || !parts->is_array()) return bad("systemInstruction.parts: must be an array");
+  if (!parts || !parts->is_array()) {
+    return bad("systemInstruction.parts: must be an array");
+  }
   const auto& arr = parts->get_array();
   for (std::size_t i = 0; i < arr.size(); ++i) {
     const auto* text = arr[i].is_object() ? get(arr[i].get_object(), "text") : nullptr;
@@ -47,36 +53,56 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 10> kHostedT
 }};
 
 Err tools(const bj::value* v, ir::Request& req) {
-  if (!v || v->is_null()) return std::nullopt;
-  if (!v->is_array()) return bad("tools: must be an array");
+  if (!v || v->is_null()) {
+    return std::nullopt;
+  }
+  if (!v->is_array()) {
+    return bad("tools: must be an array");
+  }
   const auto& arr = v->get_array();
   for (std::size_t i = 0; i < arr.size(); ++i) {
-    if (!arr[i].is_object()) return bad(at("tools", i) + ": must be an object");
+    if (!arr[i].is_object()) {
+      return bad(at("tools", i) + ": must be an object");
+    }
     const auto& t = arr[i].get_object();
     for (const auto& kv : t) {
       const auto key = kv.key();
-      if (key == "functionDeclarations" || key == "function_declarations") continue;
+      if (key == "functionDeclarations" || key == "function_declarations") {
+        continue;
+      }
       std::string_view name = "tools.other";
       for (const auto& [k, n] : kHostedTools) {
-        if (k == key) name = n;
+        if (k == key) {
+          name = n;
+        }
       }
       drop_once(req, name);
     }
     const auto* decls = get(t, "functionDeclarations", "function_declarations");
-    if (!decls) continue;
+    if (!decls) {
+      continue;
+    }
     const auto w = at("tools", i) + ".functionDeclarations";
-    if (!decls->is_array()) return bad(w + ": must be an array");
+    if (!decls->is_array()) {
+      return bad(w + ": must be an array");
+    }
     const auto& darr = decls->get_array();
     for (std::size_t j = 0; j < darr.size(); ++j) {
-      if (!darr[j].is_object()) return bad(at(w, j) + ": must be an object");
+      if (!darr[j].is_object()) {
+        return bad(at(w, j) + ": must be an object");
+      }
       const auto& d = darr[j].get_object();
       ir::Tool tool;
       tool.name = std::string(str(get(d, "name")));
-      if (tool.name.empty()) return bad(at(w, j) + ".name: required");
+      if (tool.name.empty()) {
+        return bad(at(w, j) + ".name: required");
+      }
       tool.description = std::string(str(get(d, "description")));
       if (const auto* js = get(d, "parametersJsonSchema", "parameters_json_schema");
           js && !js->is_null()) {
-        if (!js->is_object()) return bad(at(w, j) + ".parametersJsonSchema: must be an object");
+        if (!js->is_object()) {
+          return bad(at(w, j) + ".parametersJsonSchema: must be an object");
+        }
         tool.parameters = bj::serialize(*js);
       } else if (const auto* ps = get(d, "parameters"); ps && !ps->is_null()) {
         if (!ps->is_object()) {
@@ -93,11 +119,19 @@ Err tools(const bj::value* v, ir::Request& req) {
 }
 
 Err tool_config(const bj::value* v, ir::Request& req) {
-  if (!v || v->is_null()) return std::nullopt;
-  if (!v->is_object()) return bad("toolConfig: must be an object");
+  if (!v || v->is_null()) {
+    return std::nullopt;
+  }
+  if (!v->is_object()) {
+    return bad("toolConfig: must be an object");
+  }
   const auto* fcc = get(v->get_object(), "functionCallingConfig", "function_calling_config");
-  if (!fcc || fcc->is_null()) return std::nullopt;
-  if (!fcc->is_object()) return bad("toolConfig.functionCallingConfig: must be an object");
+  if (!fcc || fcc->is_null()) {
+    return std::nullopt;
+  }
+  if (!fcc->is_object()) {
+    return bad("toolConfig.functionCallingConfig: must be an object");
+  }
   const auto& o = fcc->get_object();
   const auto mode = str(get(o, "mode"));
   std::vector<std::string_view> names;
@@ -124,7 +158,9 @@ Err tool_config(const bj::value* v, ir::Request& req) {
       tc.name = std::string(names[0]);
     } else {
       tc.mode = ir::ToolChoice::Mode::Required;
-      if (names.size() > 1) drop_once(req, "allowed_function_names");
+      if (names.size() > 1) {
+        drop_once(req, "allowed_function_names");
+      }
     }
   } else {
     return bad("toolConfig.functionCallingConfig.mode: unknown value '" + std::string(mode) + "'");
@@ -135,8 +171,12 @@ Err tool_config(const bj::value* v, ir::Request& req) {
 
 Err thinking_config(const bj::object& g, ir::Request& req) {
   const auto* v = get(g, "thinkingConfig", "thinking_config");
-  if (!v || v->is_null()) return std::nullopt;
-  if (!v->is_object()) return bad("generationConfig.thinkingConfig: must be an object");
+  if (!v || v->is_null()) {
+    return std::nullopt;
+  }
+  if (!v->is_object()) {
+    return bad("generationConfig.thinkingConfig: must be an object");
+  }
   const auto& t = v->get_object();
   std::optional<std::int64_t> budget;
   if (auto e = read_int(t, "thinkingBudget", "thinking_budget", budget,
@@ -152,7 +192,9 @@ Err thinking_config(const bj::object& g, ir::Request& req) {
   }
   if (const auto* lv = get(t, "thinkingLevel", "thinking_level"); lv && !lv->is_null()) {
     std::string level(str(lv));
-    for (auto& c : level) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    for (auto& c : level) {
+      c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    }
     auto effort = effort_from(level);
     if (effort) {
       req.reasoning_effort = effort;  // targets that want a budget map it with mappings.hpp
@@ -181,31 +223,53 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 10> kUnsuppo
 }};
 
 Err generation_config(const bj::value* v, ir::Request& req) {
-  if (!v || v->is_null()) return std::nullopt;
-  if (!v->is_object()) return bad("generationConfig: must be an object");
+  if (!v || v->is_null()) {
+    return std::nullopt;
+  }
+  if (!v->is_object()) {
+    return bad("generationConfig: must be an object");
+  }
   const auto& g = v->get_object();
   constexpr std::string_view base = "generationConfig";
-  if (auto e = read_number(g, "temperature", "", req.temperature, base)) return e;
-  if (auto e = read_number(g, "topP", "top_p", req.top_p, base)) return e;
-  if (auto e = read_int(g, "topK", "top_k", req.top_k, base)) return e;
-  if (auto e = read_int(g, "seed", "", req.seed, base)) return e;
+  if (auto e = read_number(g, "temperature", "", req.temperature, base)) {
+    return e;
+  }
+  if (auto e = read_number(g, "topP", "top_p", req.top_p, base)) {
+    return e;
+  }
+  if (auto e = read_int(g, "topK", "top_k", req.top_k, base)) {
+    return e;
+  }
+  if (auto e = read_int(g, "seed", "", req.seed, base)) {
+    return e;
+  }
   if (auto e = read_int(g, "maxOutputTokens", "max_output_tokens", req.max_output_tokens, base)) {
     return e;
   }
   std::optional<std::int64_t> n;
-  if (auto e = read_int(g, "candidateCount", "candidate_count", n, base)) return e;
-  if (n) req.n = *n;
+  if (auto e = read_int(g, "candidateCount", "candidate_count", n, base)) {
+    return e;
+  }
+  if (n) {
+    req.n = *n;
+  }
   if (const auto* s = get(g, "stopSequences", "stop_sequences"); s && !s->is_null()) {
-    if (!s->is_array()) return bad("generationConfig.stopSequences: must be an array");
+    if (!s->is_array()) {
+      return bad("generationConfig.stopSequences: must be an array");
+    }
     for (const auto& x : s->get_array()) {
-      if (!x.is_string()) return bad("generationConfig.stopSequences: must hold strings");
+      if (!x.is_string()) {
+        return bad("generationConfig.stopSequences: must hold strings");
+      }
       req.stop.emplace_back(x.get_string());
     }
   }
   const auto mime = str(get(g, "responseMimeType", "response_mime_type"));
   const auto* schema = get(g, "responseSchema", "response_schema");
   const auto* json_schema = get(g, "responseJsonSchema", "response_json_schema");
-  if (!json_schema) json_schema = get(g, "_responseJsonSchema");
+  if (!json_schema) {
+    json_schema = get(g, "_responseJsonSchema");
+  }
   if (json_schema && !json_schema->is_null()) {
     req.response_format = ir::ResponseFormat{ir::ResponseFormat::Kind::JsonSchema, "response",
                                              bj::serialize(*json_schema), false};
@@ -223,11 +287,15 @@ Err generation_config(const bj::value* v, ir::Request& req) {
   }
   if (const auto* m = get(g, "responseModalities", "response_modalities"); m && m->is_array()) {
     for (const auto& x : m->get_array()) {
-      if (!x.is_string() || x.get_string() != "TEXT") drop_once(req, "response_modalities");
+      if (!x.is_string() || x.get_string() != "TEXT") {
+        drop_once(req, "response_modalities");
+      }
     }
   }
   for (const auto& [camel, snake] : kUnsupportedGen) {
-    if (const auto* x = get(g, camel, snake); x && !x->is_null()) drop_once(req, snake);
+    if (const auto* x = get(g, camel, snake); x && !x->is_null()) {
+      drop_once(req, snake);
+    }
   }
   return thinking_config(g, req);
 }
@@ -235,10 +303,18 @@ Err generation_config(const bj::value* v, ir::Request& req) {
 }  // namespace
 
 Err options(const bj::object& o, ir::Request& req) {
-  if (auto e = system_instruction(get(o, "systemInstruction", "system_instruction"), req)) return e;
-  if (auto e = tools(get(o, "tools"), req)) return e;
-  if (auto e = tool_config(get(o, "toolConfig", "tool_config"), req)) return e;
-  if (auto e = generation_config(get(o, "generationConfig", "generation_config"), req)) return e;
+  if (auto e = system_instruction(get(o, "systemInstruction", "system_instruction"), req)) {
+    return e;
+  }
+  if (auto e = tools(get(o, "tools"), req)) {
+    return e;
+  }
+  if (auto e = tool_config(get(o, "toolConfig", "tool_config"), req)) {
+    return e;
+  }
+  if (auto e = generation_config(get(o, "generationConfig", "generation_config"), req)) {
+    return e;
+  }
   if (const auto* s = get(o, "safetySettings", "safety_settings");
       s && s->is_array() && !s->get_array().empty()) {
     drop_once(req, "safety_settings");

@@ -26,22 +26,32 @@ ir::Part media_part(std::string_view mime) {
   return p;
 }
 
-/// inlineData / fileData -> an Image or Document part.
-Err parse_media(const bj::value& v, bool inline_data, std::string_view where,
+/// inlineData / fileData -> an Image or Document part. `where()` names the field; paths are
+/// only built for errors.
+template <class Where>
+Err parse_media(const bj::value& v, bool inline_data, const Where& where,
                 std::vector<ir::Part>& out) {
-  if (!v.is_object()) return bad(std::string(where) + ": must be an object");
+  if (!v.is_object()) {
+    return bad(where() + ": must be an object");
+  }
   const auto& o = v.get_object();
   const auto mime = str(get(o, "mimeType", "mime_type"));
   if (inline_data) {
     const auto* data = get(o, "data");
-    if (!data || !data->is_string()) return bad(std::string(where) + ".data: required");
-    if (mime.empty()) return bad(std::string(where) + ".mimeType: required");
+    if (!data || !data->is_string()) {
+      return bad(where() + ".data: required");
+    }
+    if (mime.empty()) {
+      return bad(where() + ".mimeType: required");
+    }
     auto p = media_part(mime);
     p.data = std::string(data->get_string());
     out.push_back(std::move(p));
   } else {
     const auto uri = str(get(o, "fileUri", "file_uri"));
-    if (uri.empty()) return bad(std::string(where) + ".fileUri: required");
+    if (uri.empty()) {
+      return bad(where() + ".fileUri: required");
+    }
     auto p = media_part(mime);
     p.url = std::string(uri);
     out.push_back(std::move(p));
@@ -60,19 +70,27 @@ class RequestParser {
   explicit RequestParser(ir::Request& req) : req_(req) {}
 
   Err contents(const bj::value* v) {
-    if (!v) return bad("contents: required");
-    if (!v->is_array()) return bad("contents: must be an array");
+    if (!v) {
+      return bad("contents: required");
+    }
+    if (!v->is_array()) {
+      return bad("contents: must be an array");
+    }
     const auto& arr = v->get_array();
     req_.messages.reserve(arr.size());
     for (std::size_t i = 0; i < arr.size(); ++i) {
-      if (auto e = content(arr[i], i)) return e;
+      if (auto e = content(arr[i], i)) {
+        return e;
+      }
     }
     return std::nullopt;
   }
 
  private:
   Err content(const bj::value& v, std::size_t i) {
-    if (!v.is_object()) return bad(at("contents", i) + ": must be an object");
+    if (!v.is_object()) {
+      return bad(at("contents", i) + ": must be an object");
+    }
     const auto& o = v.get_object();
     ir::Message msg;
     const auto* role_v = get(o, "role");
@@ -90,14 +108,20 @@ class RequestParser {
       return bad(at("contents", i) + ".role: unknown role '" + std::string(role) + "'");
     }
     const auto* parts = get(o, "parts");
-    if (!parts || !parts->is_array()) return bad(at("contents", i) + ".parts: must be an array");
+    if (!parts || !parts->is_array()) {
+      return bad(at("contents", i) + ".parts: must be an array");
+    }
     const auto& arr = parts->get_array();
     msg.parts.reserve(arr.size());
     reasoning_open_ = false;
     for (std::size_t j = 0; j < arr.size(); ++j) {
-      if (auto e = part(arr[j], i, j, msg)) return e;
+      if (auto e = part(arr[j], i, j, msg)) {
+        return e;
+      }
     }
-    if (!msg.parts.empty()) req_.messages.push_back(std::move(msg));
+    if (!msg.parts.empty()) {
+      req_.messages.push_back(std::move(msg));
+    }
     return std::nullopt;
   }
 
@@ -106,7 +130,9 @@ class RequestParser {
   }
 
   Err part(const bj::value& v, std::size_t i, std::size_t j, ir::Message& msg) {
-    if (!v.is_object()) return bad(where(i, j) + ": must be an object");
+    if (!v.is_object()) {
+      return bad(where(i, j) + ": must be an object");
+    }
     const auto& p = v.get_object();
     const auto* sig_v = get(p, "thoughtSignature", "thought_signature");
     if (sig_v && !sig_v->is_string()) {
@@ -117,13 +143,17 @@ class RequestParser {
     auto& out = msg.parts;
 
     if (const auto* text = get(p, "text")) {
-      if (!text->is_string()) return bad(where(i, j) + ".text: must be a string");
+      if (!text->is_string()) {
+        return bad(where(i, j) + ".text: must be a string");
+      }
       if (thought) {
         // Consecutive thought parts (a streamed thought, then its signature) are one block.
         if (reasoning_open_ && !out.empty() && out.back().kind == ir::Part::Kind::Reasoning &&
             !sig.starts_with(kRedactedSig)) {
           out.back().text.append(text->get_string());
-          if (!sig.empty()) apply_sig(out, sig);
+          if (!sig.empty()) {
+            apply_sig(out, sig);
+          }
         } else if (!sig.empty()) {
           append_client_sig(out, sig, std::string(text->get_string()));
         } else {
@@ -152,16 +182,20 @@ class RequestParser {
     }
 
     if (const auto* d = get(p, "inlineData", "inline_data")) {
-      return parse_media(*d, true, where(i, j) + ".inlineData", out);
+      return parse_media(
+          *d, true, [&] { return where(i, j) + ".inlineData"; }, out);
     }
     if (const auto* d = get(p, "fileData", "file_data")) {
-      return parse_media(*d, false, where(i, j) + ".fileData", out);
+      return parse_media(
+          *d, false, [&] { return where(i, j) + ".fileData"; }, out);
     }
     if (const auto* fc = get(p, "functionCall", "function_call")) {
-      return function_call(*fc, where(i, j) + ".functionCall", out);
+      return function_call(
+          *fc, [&] { return where(i, j) + ".functionCall"; }, out);
     }
     if (const auto* fr = get(p, "functionResponse", "function_response")) {
-      return function_response(*fr, where(i, j) + ".functionResponse", out);
+      return function_response(
+          *fr, [&] { return where(i, j) + ".functionResponse"; }, out);
     }
     if (get(p, "executableCode", "executable_code") ||
         get(p, "codeExecutionResult", "code_execution_result")) {
@@ -180,13 +214,20 @@ class RequestParser {
     out.back() = std::move(tmp.back());
   }
 
-  Err function_call(const bj::value& v, const std::string& w, std::vector<ir::Part>& out) {
-    if (!v.is_object()) return bad(w + ": must be an object");
+  template <class Where>
+  Err function_call(const bj::value& v, const Where& w, std::vector<ir::Part>& out) {
+    if (!v.is_object()) {
+      return bad(w() + ": must be an object");
+    }
     const auto& o = v.get_object();
     const auto name = str(get(o, "name"));
-    if (name.empty()) return bad(w + ".name: required");
+    if (name.empty()) {
+      return bad(w() + ".name: required");
+    }
     const auto* args = get(o, "args");
-    if (args && !args->is_object() && !args->is_null()) return bad(w + ".args: must be an object");
+    if (args && !args->is_object() && !args->is_null()) {
+      return bad(w() + ".args: must be an object");
+    }
     ir::Part call;
     call.kind = ir::Part::Kind::ToolCall;
     call.name = std::string(name);
@@ -203,7 +244,9 @@ class RequestParser {
   std::string match_call(std::string_view id, std::string_view name) {
     if (!id.empty()) {
       for (auto& c : calls_) {
-        if (c.id == id) c.answered = true;
+        if (c.id == id) {
+          c.answered = true;
+        }
       }
       return std::string(id);
     }
@@ -216,14 +259,19 @@ class RequestParser {
     return synth_call_id({}, call_index_++, name);
   }
 
-  Err function_response(const bj::value& v, const std::string& w, std::vector<ir::Part>& out) {
-    if (!v.is_object()) return bad(w + ": must be an object");
+  template <class Where>
+  Err function_response(const bj::value& v, const Where& w, std::vector<ir::Part>& out) {
+    if (!v.is_object()) {
+      return bad(w() + ": must be an object");
+    }
     const auto& o = v.get_object();
     const auto name = str(get(o, "name"));
-    if (name.empty()) return bad(w + ".name: required");
+    if (name.empty()) {
+      return bad(w() + ".name: required");
+    }
     const auto* response = get(o, "response");
     if (response && !response->is_object() && !response->is_null()) {
-      return bad(w + ".response: must be an object");
+      return bad(w() + ".response: must be an object");
     }
     ir::Part res;
     res.kind = ir::Part::Kind::ToolResult;
@@ -246,21 +294,27 @@ class RequestParser {
     }
     res.content.push_back(std::move(text));
     if (const auto* parts = get(o, "parts")) {
-      if (!parts->is_array()) return bad(w + ".parts: must be an array");
+      if (!parts->is_array()) {
+        return bad(w() + ".parts: must be an array");
+      }
       const auto& arr = parts->get_array();
       for (std::size_t k = 0; k < arr.size(); ++k) {
-        if (!arr[k].is_object()) return bad(at(w + ".parts", k) + ": must be an object");
+        if (!arr[k].is_object()) {
+          return bad(at(w() + ".parts", k) + ": must be an object");
+        }
         const auto& po = arr[k].get_object();
         if (const auto* d = get(po, "inlineData", "inline_data")) {
-          if (auto e = parse_media(*d, true, at(w + ".parts", k) + ".inlineData", res.content)) {
+          if (auto e = parse_media(
+                  *d, true, [&] { return at(w() + ".parts", k) + ".inlineData"; }, res.content)) {
             return e;
           }
         } else if (const auto* f = get(po, "fileData", "file_data")) {
-          if (auto e = parse_media(*f, false, at(w + ".parts", k) + ".fileData", res.content)) {
+          if (auto e = parse_media(
+                  *f, false, [&] { return at(w() + ".parts", k) + ".fileData"; }, res.content)) {
             return e;
           }
         } else {
-          return bad(at(w + ".parts", k) + ": unknown part type");
+          return bad(at(w() + ".parts", k) + ": unknown part type");
         }
       }
     }
@@ -285,9 +339,13 @@ std::variant<ir::Request, core::GatewayError> parse_request(std::string_view bod
   bj::parser p(&mr, {}, stack, sizeof stack);
   boost::system::error_code ec;
   p.write(body, ec);
-  if (ec) return bad("request body: invalid JSON (" + ec.message() + ")");
+  if (ec) {
+    return bad("request body: invalid JSON (" + ec.message() + ")");
+  }
   auto root = p.release();
-  if (!root.is_object()) return bad("request body: must be a JSON object");
+  if (!root.is_object()) {
+    return bad("request body: must be a JSON object");
+  }
   const auto& o = root.get_object();
 
   ir::Request req;
@@ -296,8 +354,12 @@ std::variant<ir::Request, core::GatewayError> parse_request(std::string_view bod
   req.stream_usage = req.stream;  // Gemini streams always carry usageMetadata
 
   RequestParser parser(req);
-  if (auto e = parser.contents(get(o, "contents"))) return *e;
-  if (auto e = parse::options(o, req)) return *e;
+  if (auto e = parser.contents(get(o, "contents"))) {
+    return *e;
+  }
+  if (auto e = parse::options(o, req)) {
+    return *e;
+  }
   return req;
 }
 

@@ -43,15 +43,25 @@ std::string_view guess_image_mime(std::string_view url) {
              return a == (b >= 'A' && b <= 'Z' ? static_cast<char>(b - 'A' + 'a') : b);
            });
   };
-  if (ends(".png")) return "image/png";
-  if (ends(".gif")) return "image/gif";
-  if (ends(".webp")) return "image/webp";
-  if (ends(".heic")) return "image/heic";
+  if (ends(".png")) {
+    return "image/png";
+  }
+  if (ends(".gif")) {
+    return "image/gif";
+  }
+  if (ends(".webp")) {
+    return "image/webp";
+  }
+  if (ends(".heic")) {
+    return "image/heic";
+  }
   return "image/jpeg";
 }
 
 std::string_view media_url(const ir::Part& p) {
-  if (!p.url.empty()) return p.url;
+  if (!p.url.empty()) {
+    return p.url;
+  }
   if (p.kind == ir::Part::Kind::Document &&
       (p.file_id.starts_with("files/") || p.file_id.starts_with("https://"))) {
     return p.file_id;
@@ -61,7 +71,9 @@ std::string_view media_url(const ir::Part& p) {
 
 /// Whether an Image / Document can be sent; reports it dropped when not (e.g. an OpenAI file id).
 bool media_ok(const ir::Part& p, ir::Request& req) {
-  if (!p.data.empty() || !media_url(p).empty()) return true;
+  if (!p.data.empty() || !media_url(p).empty()) {
+    return true;
+  }
   drop(req, p.kind == ir::Part::Kind::Image ? "image" : "document.file_id");
   return false;
 }
@@ -71,7 +83,9 @@ void media_fields(const ir::Part& p, Writer& w) {
   const bool image = p.kind == ir::Part::Kind::Image;
   std::string_view mime = p.media_type;
   if (!p.data.empty()) {
-    if (mime.empty()) mime = image ? "image/jpeg" : "application/pdf";
+    if (mime.empty()) {
+      mime = image ? "image/jpeg" : "application/pdf";
+    }
     w.key("inlineData").begin_object().field("mimeType", mime).field("data", p.data).end_object();
     return;
   }
@@ -81,8 +95,12 @@ void media_fields(const ir::Part& p, Writer& w) {
     auto semi = url.find(';');
     if (comma != std::string_view::npos) {
       auto data_mime = url.substr(5, std::min(comma, semi) - 5);
-      if (!data_mime.empty()) mime = data_mime;
-      if (mime.empty()) mime = image ? "image/jpeg" : "application/pdf";
+      if (!data_mime.empty()) {
+        mime = data_mime;
+      }
+      if (mime.empty()) {
+        mime = image ? "image/jpeg" : "application/pdf";
+      }
       w.key("inlineData")
           .begin_object()
           .field("mimeType", mime)
@@ -91,14 +109,18 @@ void media_fields(const ir::Part& p, Writer& w) {
       return;
     }
   }
-  if (mime.empty()) mime = image ? guess_image_mime(url) : "application/pdf";
+  if (mime.empty()) {
+    mime = image ? guess_image_mime(url) : "application/pdf";
+  }
   w.key("fileData").begin_object().field("mimeType", mime).field("fileUri", url).end_object();
 }
 
 /// Whether `text` is a JSON object (checked without touching the heap for small texts).
 bool is_json_object(std::string_view text) {
   auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos || text[first] != '{') return false;
+  if (first == std::string_view::npos || text[first] != '{') {
+    return false;
+  }
   alignas(16) unsigned char buf[4096];
   bj::monotonic_resource mr(buf, sizeof buf);
   boost::system::error_code ec;
@@ -111,8 +133,12 @@ bool is_json_object(std::string_view text) {
 void response_object(const ir::Part& p, std::string& text, Writer& w) {
   text.clear();
   for (const auto& c : p.content) {
-    if (c.kind != ir::Part::Kind::Text) continue;
-    if (!text.empty()) text += '\n';
+    if (c.kind != ir::Part::Kind::Text) {
+      continue;
+    }
+    if (!text.empty()) {
+      text += '\n';
+    }
     text += c.text;
   }
   if (p.is_error) {
@@ -131,45 +157,69 @@ class Serializer {
   void run(Writer& w) {
     bool system = false;
     auto system_text = [&](std::string_view text) {
-      if (text.empty()) return;
-      if (!system) w.key("systemInstruction").begin_object().key("parts").begin_array();
+      if (text.empty()) {
+        return;
+      }
+      if (!system) {
+        w.key("systemInstruction").begin_object().key("parts").begin_array();
+      }
       system = true;
       w.begin_object().field("text", text).end_object();
     };
-    for (const auto& ins : req_.instructions) system_text(ins.text);
+    for (const auto& ins : req_.instructions) {
+      system_text(ins.text);
+    }
     // Gemini has no system turn; mid-conversation system text joins the instructions.
     for (const auto& m : req_.messages) {
-      if (m.role != ir::Role::System && m.role != ir::Role::Developer) continue;
+      if (m.role != ir::Role::System && m.role != ir::Role::Developer) {
+        continue;
+      }
       for (const auto& p : m.parts) {
-        if (p.kind == ir::Part::Kind::Text) system_text(p.text);
+        if (p.kind == ir::Part::Kind::Text) {
+          system_text(p.text);
+        }
       }
     }
-    if (system) w.end_array().end_object();
+    if (system) {
+      w.end_array().end_object();
+    }
 
     for (const auto& m : req_.messages) {
       for (const auto& p : m.parts) {
-        if (p.kind == ir::Part::Kind::ToolCall) names_.emplace(p.id, p.name);
+        if (p.kind == ir::Part::Kind::ToolCall) {
+          names_.emplace(p.id, p.name);
+        }
       }
     }
     w.key("contents").begin_array();
     std::string_view open_role;
     for (const auto& m : req_.messages) {
-      if (m.role == ir::Role::System || m.role == ir::Role::Developer) continue;
+      if (m.role == ir::Role::System || m.role == ir::Role::Developer) {
+        continue;
+      }
       const std::string_view role = m.role == ir::Role::Assistant ? "model" : "user";
-      if (!m.name.empty()) drop(req_, "message.name");
+      if (!m.name.empty()) {
+        drop(req_, "message.name");
+      }
       parts_.clear();
       Writer pw(parts_);
       message_parts(m, pw);
-      if (parts_.empty()) continue;
+      if (parts_.empty()) {
+        continue;
+      }
       // Consecutive turns of one role (e.g. tool results then user text) become one content.
       if (role != open_role) {
-        if (!open_role.empty()) w.end_array().end_object();
+        if (!open_role.empty()) {
+          w.end_array().end_object();
+        }
         w.begin_object().field("role", role).key("parts").begin_array();
         open_role = role;
       }
       w.raw(parts_);
     }
-    if (!open_role.empty()) w.end_array().end_object();
+    if (!open_role.empty()) {
+      w.end_array().end_object();
+    }
     w.end_array();
   }
 
@@ -189,21 +239,27 @@ class Serializer {
       pw.begin_object();
     };
     auto end = [&] {
-      if (!pending_sig.empty()) pw.field("thoughtSignature", pending_sig);
+      if (!pending_sig.empty()) {
+        pw.field("thoughtSignature", pending_sig);
+      }
       pending_sig = {};
       pw.end_object();
     };
     for (const auto& p : m.parts) {
       switch (p.kind) {
         case ir::Part::Kind::Text:
-          if (p.text.empty()) break;
+          if (p.text.empty()) {
+            break;
+          }
           begin(false);
           pw.field("text", p.text);
           end();
           break;
         case ir::Part::Kind::Image:
         case ir::Part::Kind::Document:
-          if (!media_ok(p, req_)) break;
+          if (!media_ok(p, req_)) {
+            break;
+          }
           begin(false);
           media_fields(p, pw);
           end();
@@ -251,7 +307,9 @@ class Serializer {
           // Only Gemini's own signatures are replayed; other providers' thinking is dropped
           // quietly (Gemini cannot validate it and would reject a foreign signature).
           auto sig = sig_for_upstream(p.signature);
-          if (sig.empty()) break;
+          if (sig.empty()) {
+            break;
+          }
           if (!pending_sig.empty()) {  // a signature whose part never came: it stands alone
             begin(false);
             pw.field("text", "");
@@ -275,7 +333,9 @@ class Serializer {
       pw.field("text", "");
       end();
     }
-    if (!trailing_.empty()) pw.raw(trailing_);
+    if (!trailing_.empty()) {
+      pw.raw(trailing_);
+    }
   }
 
   ir::Request& req_;
@@ -286,17 +346,25 @@ class Serializer {
 };
 
 void tools(ir::Request& req, Writer& w) {
-  if (req.tools.empty()) return;
+  if (req.tools.empty()) {
+    return;
+  }
   w.key("tools").begin_array().begin_object().key("functionDeclarations").begin_array();
   for (const auto& t : req.tools) {
     w.begin_object().field("name", t.name);
-    if (!t.description.empty()) w.field("description", t.description);
+    if (!t.description.empty()) {
+      w.field("description", t.description);
+    }
     write_gemini_schema(t.parameters, true, "parameters", "parametersJsonSchema", w);
-    if (t.strict) drop(req, "tools.strict");
+    if (t.strict) {
+      drop(req, "tools.strict");
+    }
     w.end_object();
   }
   w.end_array().end_object().end_array();
-  if (!req.tool_choice) return;
+  if (!req.tool_choice) {
+    return;
+  }
   const auto& tc = *req.tool_choice;
   w.key("toolConfig").begin_object().key("functionCallingConfig").begin_object();
   switch (tc.mode) {
@@ -314,28 +382,48 @@ void tools(ir::Request& req, Writer& w) {
       break;
   }
   w.end_object().end_object();
-  if (tc.parallel_calls == false) drop(req, "parallel_tool_calls");
+  if (tc.parallel_calls == false) {
+    drop(req, "parallel_tool_calls");
+  }
 }
 
 void generation_config(ir::Request& req, Writer& w) {
   bool open = false;
   auto key = [&](std::string_view k) -> Writer& {
-    if (!open) w.key("generationConfig").begin_object();
+    if (!open) {
+      w.key("generationConfig").begin_object();
+    }
     open = true;
     return w.key(k);
   };
-  if (req.temperature) key("temperature").num(*req.temperature);
-  if (req.top_p) key("topP").num(*req.top_p);
-  if (req.top_k) key("topK").num(*req.top_k);
-  if (req.max_output_tokens) key("maxOutputTokens").num(*req.max_output_tokens);
+  if (req.temperature) {
+    key("temperature").num(*req.temperature);
+  }
+  if (req.top_p) {
+    key("topP").num(*req.top_p);
+  }
+  if (req.top_k) {
+    key("topK").num(*req.top_k);
+  }
+  if (req.max_output_tokens) {
+    key("maxOutputTokens").num(*req.max_output_tokens);
+  }
   if (!req.stop.empty()) {
     key("stopSequences").begin_array();
-    for (std::size_t i = 0; i < req.stop.size() && i < kMaxStopSequences; ++i) w.str(req.stop[i]);
+    for (std::size_t i = 0; i < req.stop.size() && i < kMaxStopSequences; ++i) {
+      w.str(req.stop[i]);
+    }
     w.end_array();
-    if (req.stop.size() > kMaxStopSequences) drop(req, "stop");
+    if (req.stop.size() > kMaxStopSequences) {
+      drop(req, "stop");
+    }
   }
-  if (req.seed) key("seed").num(*req.seed);
-  if (req.n > 1) key("candidateCount").num(req.n);
+  if (req.seed) {
+    key("seed").num(*req.seed);
+  }
+  if (req.n > 1) {
+    key("candidateCount").num(req.n);
+  }
   if (req.response_format && req.response_format->kind != ir::ResponseFormat::Kind::Text) {
     key("responseMimeType").str("application/json");
     if (req.response_format->kind == ir::ResponseFormat::Kind::JsonSchema) {
@@ -351,17 +439,25 @@ void generation_config(ir::Request& req, Writer& w) {
     }
   } else {
     std::optional<std::int64_t> budget = req.thinking_budget;
-    if (!budget && req.reasoning_effort) budget = effort_to_budget(*req.reasoning_effort);
+    if (!budget && req.reasoning_effort) {
+      budget = effort_to_budget(*req.reasoning_effort);
+    }
     // An explicit budget is Anthropic-style thinking, which shows the thinking text.
     const bool include = req.include_reasoning || req.thinking_budget;
     if (budget || include) {
       key("thinkingConfig").begin_object();
-      if (budget) w.key("thinkingBudget").num(std::clamp(*budget, kMinBudget, kMaxBudget));
-      if (include) w.key("includeThoughts").boolean(true);
+      if (budget) {
+        w.key("thinkingBudget").num(std::clamp(*budget, kMinBudget, kMaxBudget));
+      }
+      if (include) {
+        w.key("includeThoughts").boolean(true);
+      }
       w.end_object();
     }
   }
-  if (open) w.end_object();
+  if (open) {
+    w.end_object();
+  }
 }
 
 }  // namespace
@@ -375,8 +471,12 @@ std::string serialize_request(ir::Request& req) {
   tools(req, w);
   generation_config(req, w);
   w.end_object();
-  if (!req.user.empty()) drop(req, "user");
-  if (!req.metadata.empty() && req.metadata != "{}") drop(req, "metadata");
+  if (!req.user.empty()) {
+    drop(req, "user");
+  }
+  if (!req.metadata.empty() && req.metadata != "{}") {
+    drop(req, "metadata");
+  }
   return out;
 }
 

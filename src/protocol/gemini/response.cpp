@@ -27,8 +27,12 @@ ir::Usage usage_from(const bj::object& u) {
   ir::Usage out;
   auto n = [&](std::string_view camel, std::string_view snake) {
     const auto* v = get(u, camel, snake);
-    if (v && v->is_int64()) return clamp_tokens(v->get_int64());
-    if (v && v->is_uint64()) return kMaxTokens;  // beyond int64: nonsense, but not UB
+    if (v && v->is_int64()) {
+      return clamp_tokens(v->get_int64());
+    }
+    if (v && v->is_uint64()) {
+      return kMaxTokens;  // beyond int64: nonsense, but not UB
+    }
     return std::int64_t{0};
   };
   // promptTokenCount includes cached tokens (as the IR's input does); candidatesTokenCount
@@ -48,8 +52,12 @@ void write_usage_metadata(const ir::Usage& u, Writer& w) {
   w.key("usageMetadata").begin_object();
   w.field("promptTokenCount", input).field("candidatesTokenCount", output - reasoning);
   w.field("totalTokenCount", input + output);
-  if (u.cache_read > 0) w.field("cachedContentTokenCount", clamp_tokens(u.cache_read));
-  if (reasoning > 0) w.field("thoughtsTokenCount", reasoning);
+  if (u.cache_read > 0) {
+    w.field("cachedContentTokenCount", clamp_tokens(u.cache_read));
+  }
+  if (reasoning > 0) {
+    w.field("thoughtsTokenCount", reasoning);
+  }
   w.end_object();
 }
 
@@ -65,14 +73,18 @@ void write_call(const ir::Part& call, Writer& w) {
   } else {
     w.raw("{}");
   }
-  if (!call.id.empty()) w.field("id", call.id);
+  if (!call.id.empty()) {
+    w.field("id", call.id);
+  }
   w.end_object();
 }
 
 /// Gemini finishReason -> IR stop; STOP with function calls is a tool-use stop.
 ir::StopReason stop_from(std::string_view finish, bool has_calls) {
   auto r = stop_reason_from(finish, "gemini");
-  if (has_calls && r == ir::StopReason::EndTurn) return ir::StopReason::ToolUse;
+  if (has_calls && r == ir::StopReason::EndTurn) {
+    return ir::StopReason::ToolUse;
+  }
   return r;
 }
 
@@ -119,7 +131,9 @@ std::variant<ir::Response, core::GatewayError> parse_response(std::string_view b
   if (parts) {
     res.content.reserve(parts->size());
     for (const auto& pv : *parts) {
-      if (!pv.is_object()) continue;
+      if (!pv.is_object()) {
+        continue;
+      }
       const auto& p = pv.get_object();
       std::string sig = json::string_field(p, "thoughtSignature");
       const bool thought = json::bool_field(p, "thought").value_or(false);
@@ -128,7 +142,9 @@ std::variant<ir::Response, core::GatewayError> parse_response(std::string_view b
         ir::Part r;
         r.kind = ir::Part::Kind::Reasoning;
         r.text = std::string(text->get_string());
-        if (!sig.empty()) r.signature = sig_from_upstream(sig);
+        if (!sig.empty()) {
+          r.signature = sig_from_upstream(sig);
+        }
         res.content.push_back(std::move(r));
         continue;
       }
@@ -139,7 +155,9 @@ std::variant<ir::Response, core::GatewayError> parse_response(std::string_view b
         res.content.push_back(std::move(r));
       }
       if (text && text->is_string()) {
-        if (text->get_string().empty()) continue;
+        if (text->get_string().empty()) {
+          continue;
+        }
         ir::Part t;
         t.text = std::string(text->get_string());
         res.content.push_back(std::move(t));
@@ -149,7 +167,9 @@ std::variant<ir::Response, core::GatewayError> parse_response(std::string_view b
         call.kind = ir::Part::Kind::ToolCall;
         call.name = json::string_field(f, "name");
         call.id = json::string_field(f, "id");
-        if (call.id.empty()) call.id = synth_call_id(res.id, call_index, call.name);
+        if (call.id.empty()) {
+          call.id = synth_call_id(res.id, call_index, call.name);
+        }
         ++call_index;
         call.arguments = json::to_text(json::field(f, "args"), "{}");
         res.content.push_back(std::move(call));
@@ -170,7 +190,9 @@ std::string serialize_response(const ir::Response& res, const EncodeOptions& opt
   w.key("content").begin_object().key("parts").begin_array();
   std::string pending_sig;
   auto end_part = [&] {
-    if (!pending_sig.empty()) w.field("thoughtSignature", pending_sig);
+    if (!pending_sig.empty()) {
+      w.field("thoughtSignature", pending_sig);
+    }
     pending_sig.clear();
     w.end_object();
   };
@@ -186,7 +208,9 @@ std::string serialize_response(const ir::Response& res, const EncodeOptions& opt
         end_part();
         break;
       case ir::Part::Kind::Reasoning:
-        if (p.text.empty() && p.signature.empty()) break;
+        if (p.text.empty() && p.signature.empty()) {
+          break;
+        }
         if (!pending_sig.empty()) {  // a signature whose part never came: it stands alone
           w.begin_object().field("text", "");
           end_part();
@@ -195,7 +219,9 @@ std::string serialize_response(const ir::Response& res, const EncodeOptions& opt
           pending_sig = sig_for_client(p.signature);  // belongs to the next part
         } else {
           w.begin_object().field("text", p.text).key("thought").boolean(true);
-          if (!p.signature.empty()) w.field("thoughtSignature", sig_for_client(p.signature));
+          if (!p.signature.empty()) {
+            w.field("thoughtSignature", sig_for_client(p.signature));
+          }
           w.end_object();
         }
         break;

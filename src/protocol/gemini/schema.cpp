@@ -19,7 +19,9 @@ constexpr int kMaxDepth = 64;  // bounds recursion on hostile input
 
 std::string lower(std::string_view s) {
   std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (auto& c : out) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
   return out;
 }
 
@@ -30,12 +32,16 @@ void write_json_schema(const bj::value& v, Writer& w, int depth) {
   }
   const auto& in = v.get_object();
   bool nullable = false;
-  if (const auto* n = get(in, "nullable"); n && n->is_bool()) nullable = n->get_bool();
+  if (const auto* n = get(in, "nullable"); n && n->is_bool()) {
+    nullable = n->get_bool();
+  }
   w.begin_object();
   for (const auto& kv : in) {
     const auto key = kv.key();
     const auto& val = kv.value();
-    if (key == "nullable" || key == "propertyOrdering" || key == "property_ordering") continue;
+    if (key == "nullable" || key == "propertyOrdering" || key == "property_ordering") {
+      continue;
+    }
     w.key(key);
     if (key == "type" && val.is_string()) {
       auto t = lower(val.get_string());
@@ -55,7 +61,9 @@ void write_json_schema(const bj::value& v, Writer& w, int depth) {
       write_json_schema(val, w, depth + 1);
     } else if (key == "anyOf" && val.is_array()) {
       w.begin_array();
-      for (const auto& x : val.get_array()) write_json_schema(x, w, depth + 1);
+      for (const auto& x : val.get_array()) {
+        write_json_schema(x, w, depth + 1);
+      }
       w.end_array();
     } else {
       w.value(val);
@@ -87,18 +95,26 @@ constexpr std::array<std::string_view, 9> kNeedFull{"$ref",
 template <std::size_t N>
 bool one_of(const std::array<std::string_view, N>& set, std::string_view s) {
   for (auto x : set) {
-    if (x == s) return true;
+    if (x == s) {
+      return true;
+    }
   }
   return false;
 }
 
 bool is_object_type(const bj::object& o) {
   const auto* t = get(o, "type");
-  if (!t) return false;
-  if (t->is_string()) return t->get_string() == "object" || t->get_string() == "OBJECT";
+  if (!t) {
+    return false;
+  }
+  if (t->is_string()) {
+    return t->get_string() == "object" || t->get_string() == "OBJECT";
+  }
   if (t->is_array()) {
     for (const auto& x : t->get_array()) {
-      if (x.is_string() && x.get_string() == "object") return true;
+      if (x.is_string() && x.get_string() == "object") {
+        return true;
+      }
     }
   }
   return false;
@@ -111,28 +127,38 @@ bool has_properties(const bj::object& o) {
 
 /// True when some part of the schema cannot be expressed in Gemini's subset.
 bool needs_full(const bj::value& v, bool top, int depth) {
-  if (depth > kMaxDepth) return true;
+  if (depth > kMaxDepth) {
+    return true;
+  }
   if (v.is_array()) {
     for (const auto& x : v.get_array()) {
-      if (needs_full(x, false, depth + 1)) return true;
+      if (needs_full(x, false, depth + 1)) {
+        return true;
+      }
     }
     return false;
   }
-  if (!v.is_object()) return false;
+  if (!v.is_object()) {
+    return false;
+  }
   const auto& o = v.get_object();
   if (!top && is_object_type(o) && !has_properties(o)) {
     return true;  // free-form object
   }
   for (const auto& kv : o) {
     const auto key = kv.key();
-    if (one_of(kNeedFull, key)) return true;
+    if (one_of(kNeedFull, key)) {
+      return true;
+    }
     if (key == "additionalProperties" && kv.value().is_object() &&
         !kv.value().get_object().empty()) {
       return true;  // a map type
     }
     if (key == "properties" && kv.value().is_object()) {
       for (const auto& p : kv.value().get_object()) {
-        if (needs_full(p.value(), false, depth + 1)) return true;
+        if (needs_full(p.value(), false, depth + 1)) {
+          return true;
+        }
       }
     } else if (key == "items" || key == "anyOf" || key == "oneOf") {
       if (needs_full(kv.value(), false, depth + 1)) {
@@ -147,7 +173,9 @@ void write_gemini(const bj::value& v, Writer& w, int depth);
 
 bool all_strings(const bj::array& a) {
   for (const auto& x : a) {
-    if (!x.is_string()) return false;
+    if (!x.is_string()) {
+      return false;
+    }
   }
   return true;
 }
@@ -165,7 +193,9 @@ void write_type(const bj::value& type, Writer& w, Written& done) {
     done.type = true;
     return;
   }
-  if (!type.is_array()) return;
+  if (!type.is_array()) {
+    return;
+  }
   const bj::value* first = nullptr;
   std::size_t others = 0;
   bool nullable = false;
@@ -231,7 +261,9 @@ void write_gemini_object(const bj::object& in, Writer& w, int depth) {
       }
     } else if ((key == "anyOf" || key == "oneOf") && val.is_array() && !done.any_of) {
       w.key("anyOf").begin_array();
-      for (const auto& x : val.get_array()) write_gemini(x, w, depth + 1);
+      for (const auto& x : val.get_array()) {
+        write_gemini(x, w, depth + 1);
+      }
       w.end_array();
       done.any_of = true;
     } else if (key == "const") {
@@ -261,14 +293,22 @@ void write_gemini_object(const bj::object& in, Writer& w, int depth) {
   if (const auto* req = get(in, "required"); req && req->is_array() && props) {
     bool any = false;
     for (const auto& r : req->get_array()) {
-      if (!r.is_string() || !props->contains(r.get_string())) continue;
-      if (!any) w.key("required").begin_array();
+      if (!r.is_string() || !props->contains(r.get_string())) {
+        continue;
+      }
+      if (!any) {
+        w.key("required").begin_array();
+      }
       any = true;
       w.value(r);
     }
-    if (any) w.end_array();
+    if (any) {
+      w.end_array();
+    }
   }
-  if (!done.type && !done.any_of && props) w.key("type").str("object");
+  if (!done.type && !done.any_of && props) {
+    w.key("type").str("object");
+  }
   w.end_object();
 }
 
@@ -294,19 +334,27 @@ std::string schema_to_json_schema(const bj::value& gemini_schema) {
 
 bool write_gemini_schema(std::string_view json_schema_text, bool top_level_tool,
                          std::string_view subset_key, std::string_view full_key, Writer& w) {
-  if (json_schema_text.empty()) return false;
+  if (json_schema_text.empty()) {
+    return false;
+  }
   alignas(16) unsigned char buf[8192];
   bj::monotonic_resource mr(buf, sizeof buf);
   boost::system::error_code ec;
   auto v = bj::parse(json_schema_text, ec, &mr);
-  if (ec || !v.is_object()) return false;
+  if (ec || !v.is_object()) {
+    return false;
+  }
   const auto& o = v.get_object();
-  if (top_level_tool && (o.empty() || (is_object_type(o) && !has_properties(o)))) return false;
+  if (top_level_tool && (o.empty() || (is_object_type(o) && !has_properties(o)))) {
+    return false;
+  }
   // A response schema for a free-form object has no subset equivalent either.
   if (needs_full(v, true, 0) || (!top_level_tool && is_object_type(o) && !has_properties(o))) {
     w.key(full_key).begin_object();
     for (const auto& kv : o) {
-      if (kv.key() != "$schema") w.key(kv.key()).value(kv.value());
+      if (kv.key() != "$schema") {
+        w.key(kv.key()).value(kv.value());
+      }
     }
     w.end_object();
     return true;

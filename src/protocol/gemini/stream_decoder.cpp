@@ -13,12 +13,16 @@ namespace {
 class Decoder final : public StreamDecoder {
  public:
   void on_event(const http::SseEvent& ev, std::vector<ir::Event>& out) override {
-    if (ended_) return;
+    if (ended_) {
+      return;
+    }
     std::string_view data = ev.data;
     while (!data.empty() && (data.front() == ' ' || data.front() == '\n' || data.front() == '\r')) {
       data.remove_prefix(1);
     }
-    if (data.empty() || data == "[DONE]") return;
+    if (data.empty() || data == "[DONE]") {
+      return;
+    }
     // Most chunks are a few hundred bytes: parse them without touching the heap, with a parser
     // whose working stack is reused from event to event.
     alignas(16) unsigned char buf[4096];
@@ -38,7 +42,9 @@ class Decoder final : public StreamDecoder {
            json::string_field(e, "message", "upstream error"), out);
       return;
     }
-    if (!started_) start(o, out);
+    if (!started_) {
+      start(o, out);
+    }
     if (const auto* u = get(o, "usageMetadata", "usage_metadata"); u && u->is_object()) {
       usage_ = usage_from(u->get_object());
     }
@@ -56,7 +62,9 @@ class Decoder final : public StreamDecoder {
     if (const auto* content = json::object_field(cand, "content")) {
       if (const auto* parts = json::array_field(*content, "parts")) {
         for (const auto& p : *parts) {
-          if (p.is_object()) part(p.get_object(), out);
+          if (p.is_object()) {
+            part(p.get_object(), out);
+          }
         }
       }
     }
@@ -67,14 +75,18 @@ class Decoder final : public StreamDecoder {
   }
 
   void on_end(std::vector<ir::Event>& out) override {
-    if (ended_) return;
+    if (ended_) {
+      return;
+    }
     if (!started_) {
       ir::Event s;
       s.kind = ir::Event::Kind::Start;
       out.push_back(std::move(s));
       started_ = true;
     }
-    if (!finished_) finish(has_calls_ ? ir::StopReason::ToolUse : ir::StopReason::EndTurn, out);
+    if (!finished_) {
+      finish(has_calls_ ? ir::StopReason::ToolUse : ir::StopReason::EndTurn, out);
+    }
     ir::Event done;
     done.kind = ir::Event::Kind::Done;
     out.push_back(std::move(done));
@@ -98,14 +110,18 @@ class Decoder final : public StreamDecoder {
   }
 
   void part(const bj::object& p, std::vector<ir::Event>& out) {
-    if (finished_) return;
+    if (finished_) {
+      return;
+    }
     const auto* sig_v = get(p, "thoughtSignature", "thought_signature");
     const std::string_view sig =
         sig_v && sig_v->is_string() ? std::string_view(sig_v->get_string()) : std::string_view{};
     const auto* text = get(p, "text");
     const bool has_text = text && text->is_string();
     if (has_text && json::bool_field(p, "thought").value_or(false)) {
-      if (open_ != Open::Reasoning) open(ir::Part::Kind::Reasoning, out);
+      if (open_ != Open::Reasoning) {
+        open(ir::Part::Kind::Reasoning, out);
+      }
       if (!text->get_string().empty()) {
         delta(ir::Event::Kind::ReasoningDelta, text->get_string(), out);
       }
@@ -121,8 +137,12 @@ class Decoder final : public StreamDecoder {
       close(out);
     }
     if (has_text) {
-      if (text->get_string().empty()) return;
-      if (open_ != Open::Text) open(ir::Part::Kind::Text, out);
+      if (text->get_string().empty()) {
+        return;
+      }
+      if (open_ != Open::Text) {
+        open(ir::Part::Kind::Text, out);
+      }
       delta(ir::Event::Kind::TextDelta, text->get_string(), out);
       return;
     }
@@ -135,7 +155,9 @@ class Decoder final : public StreamDecoder {
       s.part.kind = ir::Part::Kind::ToolCall;
       s.part.name = json::string_field(f, "name");
       s.part.id = json::string_field(f, "id");
-      if (s.part.id.empty()) s.part.id = synth_call_id(id_, calls_, s.part.name);
+      if (s.part.id.empty()) {
+        s.part.id = synth_call_id(id_, calls_, s.part.name);
+      }
       ++calls_;
       out.push_back(std::move(s));
       // Gemini sends whole calls: the arguments are one delta.
@@ -160,7 +182,9 @@ class Decoder final : public StreamDecoder {
   }
 
   void close(std::vector<ir::Event>& out) {
-    if (open_ == Open::None) return;
+    if (open_ == Open::None) {
+      return;
+    }
     ir::Event e;
     e.kind = ir::Event::Kind::PartStop;
     e.index = next_index_++;
@@ -177,7 +201,9 @@ class Decoder final : public StreamDecoder {
   }
 
   void finish(ir::StopReason stop, std::vector<ir::Event>& out) {
-    if (finished_) return;
+    if (finished_) {
+      return;
+    }
     close(out);
     ir::Event f;
     f.kind = ir::Event::Kind::Finish;

@@ -16,10 +16,14 @@ class Encoder final : public StreamEncoder {
   explicit Encoder(const EncodeOptions& opt) : model_(opt.model), id_(opt.id) {}
 
   void on_event(const ir::Event& ev, std::string& out) override {
-    if (ended_) return;
+    if (ended_) {
+      return;
+    }
     switch (ev.kind) {
       case ir::Event::Kind::Start:
-        if (!ev.id.empty()) id_ = ev.id;
+        if (!ev.id.empty()) {
+          id_ = ev.id;
+        }
         tail_.clear();
         merge_usage(ev.usage);
         break;
@@ -27,12 +31,16 @@ class Encoder final : public StreamEncoder {
         part_start(ev.part, out);
         break;
       case ir::Event::Kind::TextDelta:
-        if (ev.text.empty()) break;
+        if (ev.text.empty()) {
+          break;
+        }
         chunk(
             out, [&](Writer& w) { w.begin_object().field("text", ev.text); }, true);
         break;
       case ir::Event::Kind::ReasoningDelta:
-        if (ev.text.empty()) break;
+        if (ev.text.empty()) {
+          break;
+        }
         chunk(
             out,
             [&](Writer& w) {
@@ -61,7 +69,9 @@ class Encoder final : public StreamEncoder {
         error(ev, out);
         break;
       case ir::Event::Kind::Done:
-        if (!finished_) finish(ir::StopReason::EndTurn, out);
+        if (!finished_) {
+          finish(ir::StopReason::EndTurn, out);
+        }
         ended_ = true;
         break;
     }
@@ -177,11 +187,21 @@ class Encoder final : public StreamEncoder {
 
   void merge_usage(const ir::Usage& u) {
     // Decoders report cumulative usage but some only know one side at a time.
-    if (u.input) usage_.input = u.input;
-    if (u.output) usage_.output = u.output;
-    if (u.cache_read) usage_.cache_read = u.cache_read;
-    if (u.cache_write) usage_.cache_write = u.cache_write;
-    if (u.reasoning) usage_.reasoning = u.reasoning;
+    if (u.input) {
+      usage_.input = u.input;
+    }
+    if (u.output) {
+      usage_.output = u.output;
+    }
+    if (u.cache_read) {
+      usage_.cache_read = u.cache_read;
+    }
+    if (u.cache_write) {
+      usage_.cache_write = u.cache_write;
+    }
+    if (u.reasoning) {
+      usage_.reasoning = u.reasoning;
+    }
   }
 
   std::string model_;

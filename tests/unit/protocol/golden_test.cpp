@@ -61,6 +61,12 @@ bj::value sorted(const bj::value& v) {
     for (auto& [k, x] : items) o.emplace(k, std::move(x));
     return o;
   }
+  if (v.is_double() && v.get_double() == static_cast<double>(static_cast<std::int64_t>(v.get_double()))) {
+    return static_cast<std::int64_t>(v.get_double());  // 0 and 0E0 are the same number
+  }
+  if (v.is_uint64() && v.get_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) {
+    return static_cast<std::int64_t>(v.get_uint64());
+  }
   if (v.is_array()) {
     bj::array a;
     for (const auto& x : v.get_array()) a.push_back(sorted(x));
