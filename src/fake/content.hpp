@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <vector>
+#include "protocol/json_util.hpp"
 
 namespace sluice::fake {
 
@@ -28,7 +29,7 @@ constexpr std::int64_t tokens_for_bytes(std::size_t bytes) {
 std::size_t text_bytes(const boost::json::value& v);
 
 /// Appends `text` as a JSON string literal, quotes included.
-void append_json_string(std::string& out, std::string_view text);
+using protocol::json::append_json_string;
 /// Appends the decimal form of `value`.
 void append_int(std::string& out, std::int64_t value);
 /// Appends `value` as `digits` lower-case hex digits (the low ones).

@@ -27,7 +27,8 @@ inline const bj::array* array_field(const bj::object& o, std::string_view key) {
   const auto* v = field(o, key);
   return v && v->is_array() ? &v->get_array() : nullptr;
 }
-inline std::string string_field(const bj::object& o, std::string_view key, std::string fallback = {}) {
+inline std::string string_field(const bj::object& o, std::string_view key,
+                                std::string fallback = {}) {
   const auto* v = field(o, key);
   return v && v->is_string() ? std::string(v->get_string()) : fallback;
 }
@@ -64,6 +65,11 @@ inline std::string to_text(const bj::value* v, std::string_view fallback = "{}")
 }
 /// Parses JSON text carried in the IR (tool schemas, arguments); invalid text becomes a string.
 bj::value parse_or_string(std::string_view text);
+
+/// Appends `s` JSON-escaped (no quotes), and as a quoted JSON string. For writers that build
+/// bodies as text, which is faster than building a boost::json tree and serialising it.
+void append_json_escaped(std::string& out, std::string_view s);
+void append_json_string(std::string& out, std::string_view s);
 
 /// Appends one SSE event with `data` serialised on a single line.
 void append_sse(std::string& out, std::string_view event, const bj::value& data);

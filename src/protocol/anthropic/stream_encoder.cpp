@@ -7,6 +7,7 @@
 #include <array>
 
 #include "protocol/anthropic/internal.hpp"
+#include "protocol/json_util.hpp"
 #include "protocol/mappings.hpp"
 
 namespace sluice::protocol::anthropic {
@@ -16,47 +17,6 @@ using EK = ir::Event::Kind;
 using PK = ir::Part::Kind;
 
 /// Appends `s` as a JSON string literal (the hot path: every delta carries one).
-void append_quoted(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  std::size_t run = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s.data() + run, i - run);
-    run = i + 1;
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      default:
-        out += "\\u00";
-        out += kHex[c >> 4];
-        out += kHex[c & 15];
-    }
-  }
-  out.append(s.data() + run, s.size() - run);
-  out += '"';
-}
-
 void append_event(std::string& out, std::string_view name, const bj::object& data) {
   out += "event: ";
   out += name;
@@ -244,7 +204,7 @@ class Encoder final : public StreamEncoder {
     out += "\",\"";
     out += key;
     out += "\":";
-    append_quoted(out, text);
+    json::append_json_string(out, text);
     out += "}}\n\n";
   }
 
@@ -283,10 +243,10 @@ class Encoder final : public StreamEncoder {
 
   void error(const ir::Event& ev, std::string& out) {
     out += "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":";
-    append_quoted(out, error_type_name(ev.error_type));
+    json::append_json_string(out, error_type_name(ev.error_type));
     out += ",\"message\":";
-    append_quoted(out,
-                  ev.text.empty() ? std::string_view("upstream error") : std::string_view(ev.text));
+    json::append_json_string(
+        out, ev.text.empty() ? std::string_view("upstream error") : std::string_view(ev.text));
     out += "}}\n\n";
     finished_ = true;
   }

@@ -11,6 +11,7 @@
 #include <variant>
 
 #include "protocol/codec.hpp"
+#include "protocol/json_util.hpp"
 
 namespace sluice::protocol::openai_chat {
 
@@ -45,7 +46,7 @@ void append_usage(std::string& out, const ir::Usage& u);
 std::string response_id(std::string_view ir_id, std::string_view gateway_id);
 
 /// Appends `s` as a JSON string literal (quotes included).
-void append_json_string(std::string& out, std::string_view s);
+using json::append_json_string;
 
 /// The IR's error_type (Anthropic-style names) from an OpenAI error's type/code, and back.
 std::string error_type_from(std::string_view type, std::string_view code);

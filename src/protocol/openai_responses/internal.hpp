@@ -22,6 +22,7 @@
 #include "core/error.hpp"
 #include "protocol/codec.hpp"
 #include "protocol/ir.hpp"
+#include "protocol/json_util.hpp"
 
 namespace sluice::protocol::openai_responses {
 
@@ -119,9 +120,9 @@ bj::object response_object(std::string_view id, std::int64_t created, std::strin
                            std::string_view incomplete_reason, const bj::value& error);
 
 /// Appends `s` as a quoted JSON string.
-void append_json_string(std::string& out, std::string_view s);
+using json::append_json_string;
 /// Appends `s` JSON-escaped without quotes.
-void append_json_escaped(std::string& out, std::string_view s);
+using json::append_json_escaped;
 
 /// A minimal streaming JSON writer for bodies built on the hot path (no DOM): commas are
 /// tracked with one flag, so calls must follow JSON's nesting.

@@ -2,6 +2,7 @@
 
 #include "protocol/errors.hpp"
 #include "protocol/json_probe.hpp"
+#include "protocol/json_util.hpp"
 
 namespace sluice::protocol {
 namespace {
@@ -61,3 +62,23 @@ TEST(ErrorShapes, StreamErrorEvents) {
 
 }  // namespace
 }  // namespace sluice::protocol
+
+namespace sluice::protocol::json {
+namespace {
+
+TEST(JsonEscape, MatchesBoostJsonAtEveryOffset) {
+  // Specials placed at every position around the 8-byte fast path, plus UTF-8 that must pass.
+  const std::string specials[] = {"\"", "\\", "\n", "\x01", "\x1f", "\t", "é", "€"};
+  for (const auto& sp : specials) {
+    for (std::size_t pos = 0; pos < 20; ++pos) {
+      std::string s(20, 'a');
+      s.insert(pos, sp);
+      std::string out;
+      append_json_string(out, s);
+      EXPECT_EQ(out, boost::json::serialize(boost::json::string(s))) << "at " << pos;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace sluice::protocol::json
