@@ -8,6 +8,8 @@ seconds="${1:-20}"
 ./scripts/build.sh fuzz --target fuzz_anthropic fuzz_openai_chat fuzz_openai_responses fuzz_gemini
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+artifacts="$PWD/build/fuzz/artifacts"  # crash-*/timeout-*/leak-* reproducers are kept here
+mkdir -p "$artifacts"
 status=0
 for wire in anthropic openai_chat openai_responses gemini; do
   corpus="$work/$wire"
@@ -20,10 +22,11 @@ for wire in anthropic openai_chat openai_responses gemini; do
   for f in tests/golden/streams/*/input.$wire.sse; do [ -f "$f" ] && { printf '\x02' | cat - "$f" >"$corpus/sse$i"; i=$((i+1)); }; done
   echo "== fuzz_$wire for ${seconds}s ($i seeds)"
   if ! (cd "$work" && "$OLDPWD/build/fuzz/tests/fuzz/fuzz_$wire" "$corpus" -max_total_time="$seconds" \
-          -timeout=5 -rss_limit_mb=2048 -print_final_stats=1 2>"$work/$wire.log"); then
+          -timeout=5 -rss_limit_mb=2048 -print_final_stats=1 \
+          -artifact_prefix="$artifacts/$wire-" 2>"$work/$wire.log"); then
     status=1
     tail -40 "$work/$wire.log"
-    echo "fuzz_$wire FAILED; reproducer files are crash-*/timeout-*/leak-* in the log above"
+    echo "fuzz_$wire FAILED; reproducer in $artifacts (replay: build/fuzz/tests/fuzz/fuzz_$wire FILE)"
   else
     grep -E "stat::number_of_executed_units|Done" "$work/$wire.log" | tail -2
   fi

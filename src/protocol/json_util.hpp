@@ -55,6 +55,14 @@ inline std::optional<std::int64_t> int_field(const bj::object& o, std::string_vi
   }
   return std::nullopt;
 }
+/// A token count or limit from an untrusted body: clamped to [0, 10^12], so that sums of
+/// counts (input + cache read + cache write) can never overflow.
+inline std::optional<std::int64_t> count_field(const bj::object& o, std::string_view key) {
+  auto v = int_field(o, key);
+  if (!v) return std::nullopt;
+  constexpr std::int64_t kMaxCount = 1'000'000'000'000;
+  return *v < 0 ? 0 : (*v > kMaxCount ? kMaxCount : *v);
+}
 inline std::optional<bool> bool_field(const bj::object& o, std::string_view key) {
   const auto* v = field(o, key);
   return v && v->is_bool() ? std::optional<bool>(v->get_bool()) : std::nullopt;

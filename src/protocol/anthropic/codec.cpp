@@ -27,14 +27,14 @@ bj::object cache_control_json(const ir::CacheControl& cc, bj::storage_ptr sp) {
 
 void read_usage(const bj::object& u, ir::Usage& into) {
   // Anthropic's input_tokens excludes cached tokens; the IR's input includes them.
-  const auto base = json::int_field(u, "input_tokens");
-  const auto cache_read = json::int_field(u, "cache_read_input_tokens");
-  const auto cache_write = json::int_field(u, "cache_creation_input_tokens");
+  const auto base = json::count_field(u, "input_tokens");
+  const auto cache_read = json::count_field(u, "cache_read_input_tokens");
+  const auto cache_write = json::count_field(u, "cache_creation_input_tokens");
   const auto known_base = into.input - into.cache_read - into.cache_write;
   if (cache_read) into.cache_read = *cache_read;
   if (cache_write) into.cache_write = *cache_write;
   into.input = base.value_or(known_base) + into.cache_read + into.cache_write;
-  if (auto out = json::int_field(u, "output_tokens")) into.output = *out;
+  if (auto out = json::count_field(u, "output_tokens")) into.output = *out;
 }
 
 bj::object usage_json(const ir::Usage& u, bool input_side, bj::storage_ptr sp) {

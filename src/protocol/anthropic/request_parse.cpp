@@ -364,7 +364,7 @@ class RequestParser {
     if constexpr (std::is_same_v<T, double>) {
       into = json::number_field(root, key);
     } else {
-      into = json::int_field(root, key);
+      into = json::count_field(root, key);  // max_tokens, top_k: counts, clamped
     }
     return true;
   }
@@ -400,7 +400,7 @@ class RequestParser {
     if (!o) return fail("thinking", "must be an object");
     const auto type = view_field(*o, "type");
     if (type == "enabled") {
-      const auto budget = json::int_field(*o, "budget_tokens");
+      const auto budget = json::count_field(*o, "budget_tokens");
       if (!budget) return fail("thinking.budget_tokens", "must be an integer");
       req.thinking_budget = *budget;
       req.include_reasoning = true;

@@ -68,14 +68,14 @@ const WireCodec& codec() {
 
 ir::Usage usage_from(const bj::object& u) {
   ir::Usage out;
-  out.input = json::int_field(u, "prompt_tokens").value_or(0);
-  out.output = json::int_field(u, "completion_tokens").value_or(0);
+  out.input = json::count_field(u, "prompt_tokens").value_or(0);
+  out.output = json::count_field(u, "completion_tokens").value_or(0);
   if (const auto* d = json::object_field(u, "prompt_tokens_details")) {
-    out.cache_read = json::int_field(*d, "cached_tokens").value_or(0);
+    out.cache_read = json::count_field(*d, "cached_tokens").value_or(0);
   }
-  if (out.cache_read == 0) out.cache_read = json::int_field(u, "prompt_cache_hit_tokens").value_or(0);  // DeepSeek
+  if (out.cache_read == 0) out.cache_read = json::count_field(u, "prompt_cache_hit_tokens").value_or(0);  // DeepSeek
   if (const auto* d = json::object_field(u, "completion_tokens_details")) {
-    out.reasoning = json::int_field(*d, "reasoning_tokens").value_or(0);
+    out.reasoning = json::count_field(*d, "reasoning_tokens").value_or(0);
   }
   return out;
 }

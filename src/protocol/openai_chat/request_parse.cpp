@@ -389,7 +389,7 @@ MaybeErr parse_reasoning(const bj::object& root, ir::Request& req) {
   if (auto e = parse_effort(sv(root, "reasoning_effort"), "reasoning_effort", req)) return e;
   if (const auto* r = object_field(root, "reasoning")) {  // OpenRouter-style
     if (auto e = parse_effort(sv(*r, "effort"), "reasoning.effort", req)) return e;
-    if (auto b = json::int_field(*r, "max_tokens")) req.thinking_budget = *b;
+    if (auto b = json::count_field(*r, "max_tokens")) req.thinking_budget = *b;
     if (json::bool_field(*r, "enabled") == false) req.thinking_disabled = true;
     req.include_reasoning = !json::bool_field(*r, "exclude").value_or(false);
   }
@@ -420,8 +420,8 @@ MaybeErr parse_top_level(const bj::object& root, ir::Request& req) {
   req.top_p = json::number_field(root, "top_p");
   req.top_k = json::int_field(root, "top_k");
   req.seed = json::int_field(root, "seed");
-  req.max_output_tokens = json::int_field(root, "max_completion_tokens");
-  if (!req.max_output_tokens) req.max_output_tokens = json::int_field(root, "max_tokens");
+  req.max_output_tokens = json::count_field(root, "max_completion_tokens");
+  if (!req.max_output_tokens) req.max_output_tokens = json::count_field(root, "max_tokens");
   if (const auto* stop = field(root, "stop")) {
     if (stop->is_string()) {
       req.stop.emplace_back(stop->get_string());

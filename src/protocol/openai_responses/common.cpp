@@ -309,13 +309,13 @@ bj::object usage_json(const ir::Usage& u) {
 
 ir::Usage usage_from(const bj::object& usage) {
   ir::Usage u;
-  u.input = json::int_field(usage, "input_tokens").value_or(0);
-  u.output = json::int_field(usage, "output_tokens").value_or(0);
+  u.input = json::count_field(usage, "input_tokens").value_or(0);
+  u.output = json::count_field(usage, "output_tokens").value_or(0);
   if (const auto* d = json::object_field(usage, "input_tokens_details")) {
-    u.cache_read = json::int_field(*d, "cached_tokens").value_or(0);
+    u.cache_read = json::count_field(*d, "cached_tokens").value_or(0);
   }
   if (const auto* d = json::object_field(usage, "output_tokens_details")) {
-    u.reasoning = json::int_field(*d, "reasoning_tokens").value_or(0);
+    u.reasoning = json::count_field(*d, "reasoning_tokens").value_or(0);
   }
   return u;
 }

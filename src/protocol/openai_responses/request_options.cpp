@@ -17,7 +17,7 @@ bool Parser::parse_sampling(const bj::object& root) {
   }
   if (const auto* v = json::field(root, "max_output_tokens"); v && !v->is_null()) {
     if (!v->is_int64() && !v->is_uint64()) return fail("max_output_tokens", "must be an integer");
-    req.max_output_tokens = json::int_field(root, "max_output_tokens");
+    req.max_output_tokens = json::count_field(root, "max_output_tokens");
   }
   return true;
 }
