@@ -116,7 +116,9 @@ void give_back(const std::string& key, ConnPtr c) {
   q.push_back(std::move(c));
 }
 
-std::string describe(const error_code& ec) { return ec.message(); }
+std::string describe(const error_code& ec) {
+  return ec.message();
+}
 
 }  // namespace
 
@@ -153,6 +155,8 @@ struct UpstreamResponse::Impl {
   bool keep_alive = false;
   bool done = false;
   std::string host;
+  static constexpr std::size_t kPiece = 64 * 1024;
+  std::unique_ptr<char[]> piece;  // body read buffer, allocated on the first body read
 
   Clock::duration step(milliseconds want) const {
     auto left = deadline - Clock::now();
@@ -180,27 +184,36 @@ UpstreamResponse::UpstreamResponse(std::unique_ptr<Impl> impl) : impl_(std::move
 UpstreamResponse::UpstreamResponse(UpstreamResponse&&) noexcept = default;
 UpstreamResponse& UpstreamResponse::operator=(UpstreamResponse&&) noexcept = default;
 UpstreamResponse::~UpstreamResponse() = default;
-int UpstreamResponse::status() const { return impl_->status; }
-const Headers& UpstreamResponse::headers() const { return impl_->headers; }
-const std::optional<UpstreamError>& UpstreamResponse::error() const { return impl_->error; }
-long long UpstreamResponse::header_latency_us() const { return impl_->header_latency_us; }
+int UpstreamResponse::status() const {
+  return impl_->status;
+}
+const Headers& UpstreamResponse::headers() const {
+  return impl_->headers;
+}
+const std::optional<UpstreamError>& UpstreamResponse::error() const {
+  return impl_->error;
+}
+long long UpstreamResponse::header_latency_us() const {
+  return impl_->header_latency_us;
+}
 
 net::awaitable<bool> UpstreamResponse::read_some(std::string& out) {
   auto& im = *impl_;
   if (im.done || im.error) co_return false;
-  char data[16 * 1024];
+  // One uninitialised buffer per response (resizing `out` would zero 64 KiB on every read).
+  if (!im.piece) im.piece = std::make_unique_for_overwrite<char[]>(Impl::kPiece);
   std::size_t got = 0;
   auto& tcp = im.conn->tcp();
   tcp.expires_after(im.step(im.timeouts.idle));
   // No co_await inside ?: — GCC 12 evaluates both arms.
   error_code ec;
   if (im.conn->secure) {
-    ec = co_await im.read_piece(*im.conn->secure, data, sizeof data, got);
+    ec = co_await im.read_piece(*im.conn->secure, im.piece.get(), Impl::kPiece, got);
   } else {
-    ec = co_await im.read_piece(*im.conn->plain, data, sizeof data, got);
+    ec = co_await im.read_piece(*im.conn->plain, im.piece.get(), Impl::kPiece, got);
   }
   tcp.expires_never();
-  out.append(data, got);
+  out.append(im.piece.get(), got);
   if (ec) {
     if (ec == beast::error::timeout) {
       bool total = Clock::now() >= im.deadline;
@@ -239,7 +252,8 @@ net::awaitable<bool> UpstreamResponse::read_all(std::string& out, std::size_t li
 
 namespace {
 
-net::awaitable<std::variant<ConnPtr, UpstreamError>> connect(const Origin& o, Clock::duration budget) {
+net::awaitable<std::variant<ConnPtr, UpstreamError>> connect(const Origin& o,
+                                                             Clock::duration budget) {
   auto ex = co_await net::this_coro::executor;
   auto& pool = pool_of(ex);
   const std::string dns_key = o.host + ":" + o.port;
@@ -259,6 +273,8 @@ net::awaitable<std::variant<ConnPtr, UpstreamError>> connect(const Origin& o, Cl
   }
   auto c = std::make_unique<Connection>();
   c->plain.emplace(ex);
+  // Beast reads max(512, free capacity): without room up front every body read is 512 bytes.
+  c->buffer.reserve(16 * 1024);
   c->plain->expires_after(budget);
   auto [ec, ep] = co_await c->plain->async_connect(results, kTuple);
   if (ec) {
@@ -281,8 +297,9 @@ net::awaitable<std::variant<ConnPtr, UpstreamError>> connect(const Origin& o, Cl
     c->secure->set_verify_callback(ssl::host_name_verification(o.host));
     auto [hec] = co_await c->secure->async_handshake(ssl::stream_base::client, kTuple);
     if (hec) {
-      co_return UpstreamError{UpstreamError::Kind::Connect,
-                              "TLS handshake with upstream " + o.host + " failed: " + describe(hec)};
+      co_return UpstreamError{
+          UpstreamError::Kind::Connect,
+          "TLS handshake with upstream " + o.host + " failed: " + describe(hec)};
     }
   }
   c->tcp().expires_never();
@@ -309,7 +326,9 @@ net::awaitable<std::variant<UpstreamResponse, UpstreamError>> send_upstream(
     const Origin& origin, const UpstreamRequest& req, const ClientTimeouts& timeouts) {
   const auto start = Clock::now();
   const auto deadline = start + timeouts.total;
-  auto left = [&] { return std::max<Clock::duration>(deadline - Clock::now(), Clock::duration(0)); };
+  auto left = [&] {
+    return std::max<Clock::duration>(deadline - Clock::now(), Clock::duration(0));
+  };
   const std::string key = origin.key();
 
   bhttp::request<bhttp::string_body> msg{bhttp::string_to_verb(req.method), req.target, 11};
@@ -382,10 +401,13 @@ net::awaitable<std::variant<UpstreamResponse, UpstreamError>> send_upstream(
       impl->headers.push_back({std::move(name), std::string(f.value())});
     }
     impl->done = impl->parser.is_done();
+    // Not eager: with eager parsing Beast's read_some keeps reading the socket until its buffer
+    // is full, which would hold a slow stream's events back (tests/e2e/transparency.test.js).
     impl->conn = std::move(conn);
     co_return UpstreamResponse(std::move(impl));
   }
-  co_return UpstreamError{UpstreamError::Kind::Closed, "upstream " + origin.host + " closed the connection"};
+  co_return UpstreamError{UpstreamError::Kind::Closed,
+                          "upstream " + origin.host + " closed the connection"};
 }
 
 PoolStats pool_stats(const net::any_io_executor& ex) {
