@@ -323,7 +323,7 @@ net::awaitable<error_code> read_head(Stream& s, beast::flat_buffer& b,
 }  // namespace
 
 net::awaitable<std::variant<UpstreamResponse, UpstreamError>> send_upstream(
-    const Origin& origin, const UpstreamRequest& req, const ClientTimeouts& timeouts) {
+    const Origin& origin, UpstreamRequest req, const ClientTimeouts& timeouts) {
   const auto start = Clock::now();
   const auto deadline = start + timeouts.total;
   auto left = [&] {
@@ -335,7 +335,7 @@ net::awaitable<std::variant<UpstreamResponse, UpstreamError>> send_upstream(
   for (const auto& h : req.headers) msg.insert(h.name, h.value);
   msg.set(bhttp::field::host, origin.host_header);
   msg.keep_alive(true);
-  msg.body() = req.body;
+  msg.body() = std::move(req.body);
   msg.prepare_payload();
 
   // A pooled connection may have been closed by the upstream a moment ago; if it fails before

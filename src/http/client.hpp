@@ -84,10 +84,11 @@ struct UpstreamRequest {
   std::string body;
 };
 
-/// Sends `req` to `origin` and waits for the response headers. Connections are pooled per
+/// Sends `req` to `origin` and waits for the response headers. Taken by value: pass an rvalue
+/// and the body is moved into the wire message, never copied. Connections are pooled per
 /// event loop (io_context), so the request path takes no locks.
 boost::asio::awaitable<std::variant<UpstreamResponse, UpstreamError>> send_upstream(
-    const Origin& origin, const UpstreamRequest& req, const ClientTimeouts& timeouts);
+    const Origin& origin, UpstreamRequest req, const ClientTimeouts& timeouts);
 
 /// Pool statistics of an event loop (for tests and metrics).
 struct PoolStats {

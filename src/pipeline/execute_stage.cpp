@@ -56,6 +56,25 @@ http::ClientTimeouts timeouts_of(const core::Config& c) {
   return {c.timeouts.connect, c.timeouts.first_byte, c.timeouts.idle, c.timeouts.total};
 }
 
+bool is_event_stream(const http::Headers& upstream) {
+  const std::string* ctype = http::find_header(upstream, "content-type");
+  return ctype && ctype->find("text/event-stream") != std::string::npos;
+}
+
+boost::asio::awaitable<std::optional<std::string>> read_body_or_respond(
+    Exchange& ex, http::UpstreamResponse& resp, const providers::Provider& p) {
+  std::string body;
+  const bool complete = co_await resp.read_all(body, kMaxUpstreamBody);
+  if (!complete) {
+    ex.upstream_error = resp.error()->message;
+    auto err = from_upstream(*resp.error(), p.config.name);
+    co_await respond_error(ex, std::move(err));
+    co_return std::nullopt;
+  }
+  ex.upstream_bytes = body.size();
+  co_return body;
+}
+
 StagePtr make_execute_stage() {
   return std::make_unique<ExecuteStage>();
 }

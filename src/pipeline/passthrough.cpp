@@ -21,7 +21,7 @@ boost::asio::awaitable<void> forward_passthrough(Exchange& ex, const providers::
   up.body =
       rewrite ? protocol::rewrite_model(ex.request.body, ex.probe, res.model) : ex.request.body;
 
-  auto r = co_await http::send_upstream(p.origin, up, timeouts_of(ex.snapshot->config));
+  auto r = co_await http::send_upstream(p.origin, std::move(up), timeouts_of(ex.snapshot->config));
   if (auto* e = std::get_if<http::UpstreamError>(&r)) {
     ex.upstream_error = e->message;
     co_await respond_error(ex, from_upstream(*e, p.config.name));
@@ -31,20 +31,11 @@ boost::asio::awaitable<void> forward_passthrough(Exchange& ex, const providers::
   ex.status = resp.status();
   http::Headers headers = providers::client_headers(resp.headers());
   add_sluice_headers(ex, headers);
-  const std::string* ctype = http::find_header(resp.headers(), "content-type");
-  const bool is_sse = ctype && ctype->find("text/event-stream") != std::string::npos;
-
-  if (!is_sse) {
-    std::string body;
-    const bool complete = co_await resp.read_all(body, kMaxUpstreamBody);
-    if (!complete) {
-      ex.upstream_error = resp.error()->message;
-      co_await respond_error(ex, from_upstream(*resp.error(), p.config.name));
-      co_return;
-    }
-    ex.upstream_bytes = body.size();
+  if (!is_event_stream(resp.headers())) {
+    auto body = co_await read_body_or_respond(ex, resp, p);
+    if (!body) co_return;
     ex.first_byte = Clock::now();
-    co_await ex.writer.send(resp.status(), std::move(headers), std::move(body));
+    co_await ex.writer.send(resp.status(), std::move(headers), std::move(*body));
     co_return;
   }
 

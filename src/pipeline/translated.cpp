@@ -83,7 +83,7 @@ boost::asio::awaitable<void> forward_translated(Exchange& ex, const providers::P
     co_return;
   }
 
-  auto r = co_await http::send_upstream(p.origin, up, timeouts_of(ex.snapshot->config));
+  auto r = co_await http::send_upstream(p.origin, std::move(up), timeouts_of(ex.snapshot->config));
   if (auto* e = std::get_if<http::UpstreamError>(&r)) {
     ex.upstream_error = e->message;
     co_await respond_error(ex, from_upstream(*e, p.config.name));
@@ -106,19 +106,10 @@ boost::asio::awaitable<void> forward_translated(Exchange& ex, const providers::P
   http::Headers headers = providers::translated_response_headers(resp.headers());
   add_sluice_headers(ex, headers);
   if (!ex.dropped.empty()) headers.push_back({"x-sluice-dropped", ex.dropped});
-  const std::string* ctype = http::find_header(resp.headers(), "content-type");
-  const bool upstream_sse = ctype && ctype->find("text/event-stream") != std::string::npos;
-
-  if (!upstream_sse) {
-    std::string body;
-    const bool complete = co_await resp.read_all(body, kMaxUpstreamBody);
-    if (!complete) {
-      ex.upstream_error = resp.error()->message;
-      co_await respond_error(ex, from_upstream(*resp.error(), p.config.name));
-      co_return;
-    }
-    ex.upstream_bytes = body.size();
-    auto res = provider.parse_response(body);
+  if (!is_event_stream(resp.headers())) {
+    auto body = co_await read_body_or_respond(ex, resp, p);
+    if (!body) co_return;
+    auto res = provider.parse_response(*body);
     if (auto* err = std::get_if<core::GatewayError>(&res)) {
       ex.upstream_error = err->message;
       core::GatewayError bad{

@@ -36,6 +36,24 @@ std::string strip_key_param(std::string_view query) {
   return out;
 }
 
+// True if the comma-separated list `value` (a Connection header) names `lower_name`.
+bool names_token(std::string_view value, std::string_view lower_name) {
+  while (!value.empty()) {
+    auto comma = value.find(',');
+    auto token = value.substr(0, comma);
+    while (!token.empty() && (token.front() == ' ' || token.front() == '\t'))
+      token.remove_prefix(1);
+    while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.remove_suffix(1);
+    if (token.size() == lower_name.size() &&
+        std::equal(token.begin(), token.end(), lower_name.begin(),
+                   [](char a, char b) { return (a >= 'A' && a <= 'Z' ? a + 32 : a) == b; })) {
+      return true;
+    }
+    value = comma == std::string_view::npos ? std::string_view() : value.substr(comma + 1);
+  }
+  return false;
+}
+
 // Keeps only the allowed values of a comma-separated anthropic-beta header.
 void filter_betas(http::Headers& headers, const std::vector<std::string>& allowed) {
   const std::string* beta = http::find_header(headers, "anthropic-beta");
@@ -62,10 +80,14 @@ void filter_betas(http::Headers& headers, const std::vector<std::string>& allowe
 
 std::string_view gemini_method(protocol::Endpoint e) {
   switch (e) {
-    case protocol::Endpoint::StreamGenerate: return "streamGenerateContent";
-    case protocol::Endpoint::GeminiCountTokens: return "countTokens";
-    case protocol::Endpoint::GeminiEmbed: return "embedContent";
-    default: return "generateContent";
+    case protocol::Endpoint::StreamGenerate:
+      return "streamGenerateContent";
+    case protocol::Endpoint::GeminiCountTokens:
+      return "countTokens";
+    case protocol::Endpoint::GeminiEmbed:
+      return "embedContent";
+    default:
+      return "generateContent";
   }
 }
 }  // namespace
@@ -107,7 +129,7 @@ http::Headers upstream_headers(const Provider& p, const http::Headers& client) {
         h.name == "accept-encoding" || h.name == "content-encoding") {
       continue;
     }
-    if (conn && conn->find(h.name) != std::string::npos) continue;
+    if (conn && names_token(*conn, h.name)) continue;
     out.push_back(h);
   }
   // Identity upstream: the gateway reads responses (usage, guardrails), and clients all accept
@@ -126,7 +148,8 @@ http::Headers upstream_headers(const Provider& p, const http::Headers& client) {
         break;
     }
   }
-  if (p.config.type == protocol::Family::Anthropic && !http::find_header(out, "anthropic-version")) {
+  if (p.config.type == protocol::Family::Anthropic &&
+      !http::find_header(out, "anthropic-version")) {
     out.push_back({"anthropic-version", "2023-06-01"});  // required by the API; clients send it
   }
   if (p.config.betas) filter_betas(out, *p.config.betas);

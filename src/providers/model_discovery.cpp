@@ -40,7 +40,7 @@ boost::asio::awaitable<std::optional<std::vector<std::string>>> fetch_models(con
   req.headers = upstream_headers(p, {});
   http::ClientTimeouts t{std::chrono::milliseconds(3000), std::chrono::milliseconds(5000),
                          std::chrono::milliseconds(5000), std::chrono::milliseconds(8000)};
-  auto r = co_await http::send_upstream(p.origin, req, t);
+  auto r = co_await http::send_upstream(p.origin, std::move(req), t);
   if (auto* e = std::get_if<http::UpstreamError>(&r)) {
     log::warn("provider {}: model list not fetched: {}", p.config.name, e->message);
     co_return std::nullopt;
