@@ -21,6 +21,35 @@ const ProviderConfig* Config::default_for(protocol::Family family) const {
   return nullptr;
 }
 
+const RouteConfig* Config::find_route(std::string_view name) const {
+  for (const auto& r : routes) {
+    if (r.name == name) return &r;
+  }
+  return nullptr;
+}
+
+namespace {
+constexpr std::pair<std::string_view, Strategy> kStrategies[] = {
+    {"fallback", Strategy::Fallback},      {"weighted", Strategy::Weighted},
+    {"round-robin", Strategy::RoundRobin}, {"least-latency", Strategy::LeastLatency},
+    {"cheapest", Strategy::Cheapest},      {"scored", Strategy::Scored},
+};
+}  // namespace
+
+std::string_view to_string(Strategy s) {
+  for (const auto& [name, v] : kStrategies) {
+    if (v == s) return name;
+  }
+  return "fallback";
+}
+
+std::optional<Strategy> strategy_from_string(std::string_view s) {
+  for (const auto& [name, v] : kStrategies) {
+    if (name == s) return v;
+  }
+  return std::nullopt;
+}
+
 std::string ConfigError::to_string() const {
   std::string out = file;
   if (line > 0) {
@@ -83,7 +112,8 @@ std::optional<std::size_t> parse_size(std::string_view text) {
   return static_cast<std::size_t>(*v * mult);
 }
 
-std::string interpolate_env(std::string_view text, EnvLookup env, std::vector<std::string>* missing) {
+std::string interpolate_env(std::string_view text, EnvLookup env,
+                            std::vector<std::string>* missing) {
   std::string out;
   out.reserve(text.size());
   std::size_t i = 0;

@@ -11,26 +11,36 @@
 #include <variant>
 #include <vector>
 
+#include "core/model_info.hpp"
 #include "protocol/wire.hpp"
 
 namespace sluice::core {
 
 using std::chrono::milliseconds;
 
+/// One credential of a provider. Several accounts are balanced, each with its own health.
+struct AccountConfig {
+  std::string name;            // "default" when the provider has a single api_key
+  std::string api_key;         // resolved secret; never logged
+  std::string api_key_source;  // "${ENV_NAME}", "inline" or "", safe to print
+};
+
 struct ProviderConfig {
-  std::string name;                    // unique; the prefix in "name/model"
+  std::string name;  // unique; the prefix in "name/model"
   protocol::Family type = protocol::Family::OpenAI;
-  std::string base_url;                // as the provider's own SDK takes it (no trailing '/')
-  std::string api_key;                 // resolved secret; never logged
-  std::string api_key_source;          // "${ENV_NAME}", "inline" or "" (no key), safe to print
-  std::vector<std::string> models;     // models known to be served here (config + discovery)
-  bool discover_models = true;         // fetch the provider's model list at start
-  bool strict = false;                 // translation: reject (400) instead of dropping fields
+  std::string base_url;             // as the provider's own SDK takes it (no trailing '/')
+  std::string api_key;              // resolved secret; never logged
+  std::string api_key_source;       // "${ENV_NAME}", "inline" or "" (no key), safe to print
+  std::vector<std::string> models;  // models known to be served here (config + discovery)
+  bool discover_models = true;      // fetch the provider's model list at start
+  bool strict = false;              // translation: reject (400) instead of dropping fields
   // anthropic-beta values this provider may receive; nullopt = all (Anthropic itself). Useful
   // for Anthropic-compatible hosts that reject betas they do not know.
   std::optional<std::vector<std::string>> betas;
   std::vector<std::pair<std::string, std::string>> headers;  // extra upstream headers
-  int line = 0;                        // where it was declared, for messages
+  // From `accounts:`; empty means one account, "default", holding api_key.
+  std::vector<AccountConfig> accounts;
+  int line = 0;  // where it was declared, for messages
 };
 
 struct UpstreamTimeouts {
@@ -50,10 +60,64 @@ struct ServerLimits {
   milliseconds drain_timeout{30'000};
 };
 
+/// How a route orders its targets for one request.
+enum class Strategy { Fallback, Weighted, RoundRobin, LeastLatency, Cheapest, Scored };
+std::string_view to_string(Strategy s);
+std::optional<Strategy> strategy_from_string(std::string_view s);
+
+struct RouteTarget {
+  std::string provider;
+  std::string model;
+  std::string account;  // "" = balance over all of the provider's accounts
+  double weight = 1;
+  int line = 0;
+};
+
+/// The `scored` strategy's policy weights (0 turns a policy off).
+struct ScoreWeights {
+  double cheapest = 1;
+  double health = 2;
+  double latency = 1;
+  double capability = 1;
+  double context = 1;
+  double budget = 1;
+  double ratelimit = 1;
+  double fairness = 0.5;
+};
+
+struct RouteConfig {
+  std::string name;  // what clients send as the model
+  Strategy strategy = Strategy::Fallback;
+  std::vector<RouteTarget> targets;
+  ScoreWeights weights;
+  std::optional<int> max_attempts;       // else routing.max_attempts
+  std::optional<milliseconds> deadline;  // else routing.deadline
+  std::optional<bool> retry_on_content_filter;
+  int line = 0;
+};
+
+struct HealthConfig {
+  milliseconds window{60'000};    // sliding window of the error rate
+  int failure_threshold = 5;      // consecutive failures that open the circuit
+  double error_rate = 0.5;        // ... or this error rate over the window
+  int min_requests = 20;          // ... once the window holds this many requests
+  milliseconds open_for{10'000};  // then one half-open probe
+};
+
+struct RoutingConfig {
+  int max_attempts = 3;            // per request, across a route's targets
+  milliseconds deadline{120'000};  // for all attempts before the first byte
+  milliseconds backoff{100};       // base of jittered exponential backoff on re-tries
+  milliseconds backoff_max{2'000};
+  milliseconds retry_after_max{10'000};  // a longer retry-after skips the target instead
+  bool retry_on_content_filter = false;
+  HealthConfig health;
+};
+
 struct Config {
-  std::string source = "defaults";     // file path, or "environment"
+  std::string source = "defaults";  // file path, or "environment"
   std::string listen = "127.0.0.1:4100";
-  int threads = 0;                     // 0: one event loop per core
+  int threads = 0;  // 0: one event loop per core
   std::string log_level = "info";
   bool access_log = true;
   ServerLimits limits;
@@ -63,6 +127,12 @@ struct Config {
   // Where a bare model name that matches nothing goes, per client family. Absent: the first
   // provider of that family. Present but empty ("none" in YAML): such names get 404.
   std::map<protocol::Family, std::string> default_provider;
+  std::vector<RouteConfig> routes;
+  RoutingConfig routing;
+  std::vector<ModelInfo> catalog;  // overrides and additions to the shipped catalog
+  std::string admin_token;         // guards /admin/*; empty: loopback clients only
+
+  const RouteConfig* find_route(std::string_view name) const;
 
   const ProviderConfig* find_provider(std::string_view name) const;
   /// The provider a bare unknown name goes to for this family, or nullptr.
@@ -94,6 +164,7 @@ std::optional<milliseconds> parse_duration(std::string_view text);
 std::optional<std::size_t> parse_size(std::string_view text);
 /// Replaces ${NAME} and ${NAME:-default}. Unset names without a default are reported in
 /// `missing` and become empty.
-std::string interpolate_env(std::string_view text, EnvLookup env, std::vector<std::string>* missing);
+std::string interpolate_env(std::string_view text, EnvLookup env,
+                            std::vector<std::string>* missing);
 
 }  // namespace sluice::core

@@ -12,61 +12,11 @@
 #include <sstream>
 
 #include "core/config.hpp"
+#include "core/config_sections.hpp"
+#include "core/yaml_check.hpp"
 
 namespace sluice::core {
 namespace {
-
-struct Fail {
-  YAML::Mark mark;
-  std::string message;
-};
-
-[[noreturn]] void fail(const YAML::Node& node, std::string message) {
-  throw Fail{node.Mark(), std::move(message)};
-}
-
-void check_keys(const YAML::Node& map, std::string_view what,
-                std::initializer_list<std::string_view> known) {
-  if (!map.IsMap()) fail(map, std::string(what) + " must be a mapping");
-  for (const auto& kv : map) {
-    auto key = kv.first.as<std::string>();
-    if (std::find(known.begin(), known.end(), key) == known.end()) {
-      std::string list;
-      for (auto k : known) {
-        if (!list.empty()) list += ", ";
-        list += k;
-      }
-      fail(kv.first, "unknown key '" + key + "' in " + std::string(what) + " (known: " + list + ")");
-    }
-  }
-}
-
-std::string scalar(const YAML::Node& node, std::string_view what) {
-  if (!node.IsScalar()) fail(node, std::string(what) + " must be a string");
-  return node.as<std::string>();
-}
-
-bool boolean(const YAML::Node& node, std::string_view what) {
-  try {
-    return node.as<bool>();
-  } catch (const YAML::Exception&) {
-    fail(node, std::string(what) + " must be true or false");
-  }
-}
-
-milliseconds duration(const YAML::Node& node, std::string_view what) {
-  auto d = parse_duration(scalar(node, what));
-  if (!d || d->count() <= 0) {
-    fail(node, std::string(what) + " must be a positive duration such as 500ms, 30s, 5m or 1h");
-  }
-  return *d;
-}
-
-std::size_t size(const YAML::Node& node, std::string_view what) {
-  auto s = parse_size(scalar(node, what));
-  if (!s || *s == 0) fail(node, std::string(what) + " must be a positive size such as 64KiB or 32MiB");
-  return *s;
-}
 
 struct Loader {
   EnvLookup env;
@@ -94,7 +44,8 @@ struct Loader {
     auto& l = cfg.limits;
     if (n["max_body"]) l.max_body_bytes = size(n["max_body"], "limits.max_body");
     if (n["max_header"]) l.max_header_bytes = size(n["max_header"], "limits.max_header");
-    if (n["header_timeout"]) l.header_timeout = duration(n["header_timeout"], "limits.header_timeout");
+    if (n["header_timeout"])
+      l.header_timeout = duration(n["header_timeout"], "limits.header_timeout");
     if (n["body_timeout"]) l.body_timeout = duration(n["body_timeout"], "limits.body_timeout");
     if (n["idle_timeout"]) l.idle_timeout = duration(n["idle_timeout"], "limits.idle_timeout");
     if (n["write_timeout"]) l.write_timeout = duration(n["write_timeout"], "limits.write_timeout");
@@ -113,7 +64,7 @@ struct Loader {
   void load_provider(const YAML::Node& n) {
     check_keys(n, "a provider",
                {"name", "type", "base_url", "api_key", "models", "discover_models", "headers",
-                "strict", "betas"});
+                "strict", "betas", "accounts"});
     ProviderConfig p;
     p.line = n.Mark().line + 1;
     if (!n["name"]) fail(n, "provider needs a name");
@@ -126,8 +77,9 @@ struct Loader {
     if (!n["type"]) fail(n, "provider '" + p.name + "' needs a type (openai, anthropic or gemini)");
     auto type = protocol::family_from_string(scalar(n["type"], "type"));
     if (!type) {
-      fail(n["type"], "provider type must be openai, anthropic or gemini (OpenAI-compatible servers "
-                      "such as Ollama, vLLM, Groq or Mistral use type: openai)");
+      fail(n["type"],
+           "provider type must be openai, anthropic or gemini (OpenAI-compatible servers "
+           "such as Ollama, vLLM, Groq or Mistral use type: openai)");
     }
     p.type = *type;
     if (!n["base_url"]) fail(n, "provider '" + p.name + "' needs a base_url");
@@ -135,9 +87,15 @@ struct Loader {
     while (!p.base_url.empty() && p.base_url.back() == '/') p.base_url.pop_back();
     auto url = boost::urls::parse_absolute_uri(p.base_url);
     if (!url || (url->scheme() != "http" && url->scheme() != "https") || url->host().empty()) {
-      fail(n["base_url"], "base_url '" + p.base_url + "' must be an absolute http:// or https:// URL");
+      fail(n["base_url"],
+           "base_url '" + p.base_url + "' must be an absolute http:// or https:// URL");
     }
     if (n["api_key"]) p.api_key = interpolated(n["api_key"], "api_key", &p.api_key_source);
+    if (n["accounts"]) {
+      load_accounts(n["accounts"], p, [this](const YAML::Node& key, std::string* source) {
+        return interpolated(key, "api_key", source);
+      });
+    }
     if (n["models"]) {
       if (!n["models"].IsSequence()) fail(n["models"], "models must be a list of model names");
       for (const auto& m : n["models"]) p.models.push_back(scalar(m, "model name"));
@@ -145,7 +103,8 @@ struct Loader {
     if (n["discover_models"]) p.discover_models = boolean(n["discover_models"], "discover_models");
     if (n["strict"]) p.strict = boolean(n["strict"], "strict");
     if (n["betas"]) {
-      if (!n["betas"].IsSequence()) fail(n["betas"], "betas must be a list of anthropic-beta values");
+      if (!n["betas"].IsSequence())
+        fail(n["betas"], "betas must be a list of anthropic-beta values");
       p.betas.emplace();
       for (const auto& b : n["betas"]) p.betas->push_back(scalar(b, "beta"));
     }
@@ -165,7 +124,7 @@ struct Loader {
     if (root.IsNull()) return;  // an empty file is the defaults
     check_keys(root, "the top level",
                {"listen", "threads", "log_level", "access_log", "limits", "timeouts", "providers",
-                "aliases", "default_provider"});
+                "aliases", "default_provider", "routes", "routing", "catalog", "admin"});
     if (root["listen"]) cfg.listen = scalar(root["listen"], "listen");
     if (root["threads"]) {
       try {
@@ -189,19 +148,29 @@ struct Loader {
       if (!ps.IsSequence()) fail(ps, "providers must be a list");
       for (const auto& p : ps) load_provider(p);
     }
+    if (root["routing"]) load_routing(root["routing"], cfg.routing);
+    if (root["routes"]) load_routes(root["routes"], cfg);
+    if (root["catalog"]) load_catalog_overrides(root["catalog"], cfg, cfg.source);
+    if (const auto admin = root["admin"]) {
+      check_keys(admin, "admin", {"token"});
+      if (admin["token"]) cfg.admin_token = interpolated(admin["token"], "admin.token");
+    }
     if (const YAML::Node as = root["aliases"]) {
       if (!as.IsMap()) fail(as, "aliases must be a mapping of name: provider/model");
       for (const auto& kv : as) {
         auto name = scalar(kv.first, "alias name");
         auto target = scalar(kv.second, "alias target");
         if (cfg.aliases.count(name)) fail(kv.first, "alias '" + name + "' is defined twice");
+        if (cfg.find_route(name)) {
+          fail(kv.first, "'" + name + "' is both an alias and a route; rename one");
+        }
         auto slash = target.find('/');
         bool ok = slash != std::string::npos && slash + 1 < target.size() &&
                   cfg.find_provider(target.substr(0, slash));
-        if (!ok && !as[target]) {
+        if (!ok && !as[target] && !cfg.find_route(target)) {
           fail(kv.second, "alias '" + name + "' points to '" + target +
-                              "', which is neither provider/model with a configured provider nor "
-                              "another alias");
+                              "', which is not provider/model with a configured provider, a "
+                              "route, or another alias");
         }
         cfg.aliases.emplace(name, target);
       }
@@ -247,7 +216,7 @@ std::variant<Config, ConfigError> parse_config(const std::string& text, const st
   loader.cfg.source = file;
   try {
     loader.load(YAML::Load(text));
-  } catch (const Fail& f) {
+  } catch (const YamlFail& f) {
     return ConfigError{file, f.mark.line + 1, f.mark.column + 1, f.message};
   } catch (const YAML::Exception& e) {
     return ConfigError{file, e.mark.line + 1, e.mark.column + 1, e.msg};

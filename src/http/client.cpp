@@ -120,6 +120,14 @@ std::string describe(const error_code& ec) {
   return ec.message();
 }
 
+/// "300 s", "1.5 s" or "250 ms": timeouts in messages as they were configured.
+std::string format_ms(milliseconds d) {
+  const auto ms = d.count();
+  if (ms < 1000) return std::to_string(ms) + " ms";
+  if (ms % 1000 == 0) return std::to_string(ms / 1000) + " s";
+  return std::to_string(ms / 1000) + "." + std::to_string((ms % 1000) / 100) + " s";
+}
+
 }  // namespace
 
 std::optional<Origin> Origin::parse(std::string_view url) {
@@ -198,13 +206,17 @@ long long UpstreamResponse::header_latency_us() const {
 }
 
 net::awaitable<bool> UpstreamResponse::read_some(std::string& out) {
+  return read_some_within(out, impl_->timeouts.idle);
+}
+
+net::awaitable<bool> UpstreamResponse::read_some_within(std::string& out, milliseconds within) {
   auto& im = *impl_;
   if (im.done || im.error) co_return false;
   // One uninitialised buffer per response (resizing `out` would zero 64 KiB on every read).
   if (!im.piece) im.piece = std::make_unique_for_overwrite<char[]>(Impl::kPiece);
   std::size_t got = 0;
   auto& tcp = im.conn->tcp();
-  tcp.expires_after(im.step(im.timeouts.idle));
+  tcp.expires_after(im.step(within));
   // No co_await inside ?: — GCC 12 evaluates both arms.
   error_code ec;
   if (im.conn->secure) {
@@ -220,8 +232,7 @@ net::awaitable<bool> UpstreamResponse::read_some(std::string& out) {
       im.error = UpstreamError{UpstreamError::Kind::Timeout,
                                total ? "upstream " + im.host + " exceeded the total time limit"
                                      : "upstream " + im.host + " sent nothing for " +
-                                           std::to_string(im.timeouts.idle.count() / 1000) +
-                                           " s in the middle of the response"};
+                                           format_ms(within) + " in the middle of the response"};
     } else if (ec == net::error::operation_aborted) {
       im.error = UpstreamError{UpstreamError::Kind::Cancelled, "cancelled"};
     } else {
@@ -373,11 +384,11 @@ net::awaitable<std::variant<UpstreamResponse, UpstreamError>> send_upstream(
       }
       if (ec == beast::error::timeout) {
         bool total = Clock::now() >= deadline;
-        co_return UpstreamError{
-            UpstreamError::Kind::Timeout,
-            total ? "upstream " + origin.host + " exceeded the total time limit"
-                  : "upstream " + origin.host + " sent no response headers within " +
-                        std::to_string(timeouts.first_byte.count() / 1000) + " s"};
+        co_return UpstreamError{UpstreamError::Kind::Timeout,
+                                total ? "upstream " + origin.host + " exceeded the total time limit"
+                                      : "upstream " + origin.host +
+                                            " sent no response headers within " +
+                                            format_ms(timeouts.first_byte)};
       }
       if (ec == net::error::operation_aborted) {
         co_return UpstreamError{UpstreamError::Kind::Cancelled, "cancelled"};

@@ -41,11 +41,11 @@ struct ClientTimeouts {
 
 struct UpstreamError {
   enum class Kind {
-    Connect,   // DNS, refused, TLS handshake or certificate: the upstream was never reached
-    Timeout,   // a deadline passed (message says which)
-    Protocol,  // the upstream sent something that is not HTTP
-    Closed,    // the connection broke after the exchange had begun
-    Cancelled, // our side gave up (client went away)
+    Connect,    // DNS, refused, TLS handshake or certificate: the upstream was never reached
+    Timeout,    // a deadline passed (message says which)
+    Protocol,   // the upstream sent something that is not HTTP
+    Closed,     // the connection broke after the exchange had begun
+    Cancelled,  // our side gave up (client went away)
   };
   Kind kind = Kind::Connect;
   std::string message;  // safe to show: names host and step, never headers or keys
@@ -67,6 +67,9 @@ class UpstreamResponse {
   /// Appends the next piece of body to `out` as soon as any arrives. Returns true while more may
   /// follow, false at the end of the body or on error (then error() is set).
   boost::asio::awaitable<bool> read_some(std::string& out);
+  /// read_some() that waits at most `within` (not the idle timeout): used while a stream's
+  /// first content event is due, which the first-byte timeout bounds.
+  boost::asio::awaitable<bool> read_some_within(std::string& out, milliseconds within);
   /// Reads the rest of the body into `out` (bounded by `limit`, else a Protocol error).
   boost::asio::awaitable<bool> read_all(std::string& out, std::size_t limit);
   const std::optional<UpstreamError>& error() const;

@@ -32,10 +32,18 @@ class AccessLogStage final : public Stage {
       o["wire"] = protocol::wire_name(ex.endpoint);
       o["model"] = ex.requested_model;
       if (ex.resolution) {
-        o["served_model"] = ex.resolution->model;
-        o["provider"] = ex.resolution->provider->config.name;
         o["resolved_via"] = ex.resolution->via;
+        if (ex.resolution->route) o["route"] = ex.resolution->model;
       }
+      if (ex.target) {
+        o["served_model"] = ex.target->model;
+        o["provider"] = ex.target->provider->config.name;
+        if (ex.target->provider->accounts.size() > 1) {
+          o["account"] = ex.target->account_config().name;
+        }
+      }
+      if (ex.attempts > 1) o["attempts"] = ex.attempts;
+      if (!ex.fallback_reason.empty()) o["fallback_reason"] = ex.fallback_reason;
       o["stream"] = ex.stream;
       if (ex.stream_events) o["events"] = ex.stream_events;
       o["status"] = ex.status;

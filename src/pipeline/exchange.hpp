@@ -10,9 +10,11 @@
 #include "core/error.hpp"
 #include "http/message.hpp"
 #include "http/server.hpp"
+#include "protocol/ir.hpp"
 #include "protocol/json_probe.hpp"
 #include "protocol/wire.hpp"
 #include "providers/runtime.hpp"
+#include "routing/plan.hpp"
 
 namespace sluice::pipeline {
 
@@ -34,6 +36,15 @@ struct Exchange {
 
   // route
   std::optional<providers::Resolution> resolution;
+  std::optional<ir::Request>
+      parsed;  // when routing had to read the request (translation reuses it)
+  std::vector<routing::Target> direct;  // the targets of a name that is not a route
+  routing::Plan plan;                   // candidates in the order execute tries them
+
+  // execute
+  const routing::Target* target = nullptr;  // the attempt in progress, then the one that answered
+  int attempts = 0;
+  std::string fallback_reason;  // why earlier attempts were abandoned ("" if none were)
 
   // outcome
   int status = 0;

@@ -1,45 +1,199 @@
 // execute: call the provider and relay its answer, by passthrough when client and provider
-// speak the same wire and by translation through the IR when they do not. The call races the
-// client hanging up, so an abandoned request releases its upstream connection at once.
+// speak the same wire and by translation through the IR when they do not. Attempts follow the
+// route's plan: a retryable failure before anything reached the client moves on to the next
+// candidate (or, past the end of the list, round again after a jittered backoff), within the
+// plan's attempt limit and deadline. The whole run races the client hanging up, so an abandoned
+// request releases its upstream connection at once.
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 
+#include "core/log.hpp"
 #include "pipeline/execute.hpp"
 #include "pipeline/pipeline.hpp"
 #include "protocol/codec.hpp"
+#include "routing/retry.hpp"
 
 namespace sluice::pipeline {
 namespace {
 
 using namespace boost::asio::experimental::awaitable_operators;
 
+std::string seconds_text(Clock::duration d) {
+  const auto s = std::chrono::duration_cast<std::chrono::seconds>(d).count() +
+                 (d % std::chrono::seconds(1) != Clock::duration::zero() ? 1 : 0);
+  return std::to_string(std::max<long long>(s, 1));
+}
+
+void note_fallback(Exchange& ex, const routing::Target& t, const Attempt& a) {
+  std::string why = t.label() + ": " + std::string(routing::to_string(a.failure));
+  if (a.status) why += " " + std::to_string(a.status);
+  if (!ex.fallback_reason.empty()) ex.fallback_reason += "; ";
+  ex.fallback_reason += why;
+}
+
+void record(const Exchange& ex, const routing::Target& t, const Attempt& a,
+            Clock::time_point began) {
+  const auto& cfg = ex.snapshot->config.routing.health;
+  const auto now = Clock::now();
+  if (a.headroom) t.health->record_headroom(*a.headroom);
+  if (a.failure == routing::Failure::None) {
+    const auto ttfb = a.first_content.value_or(now) - began;
+    t.health->record_success(now, cfg, ttfb, now - began);
+  } else {
+    t.health->record_failure(now, cfg, a.failure, a.retry_after);
+  }
+}
+
+/// Every candidate is out of rotation (circuit open or rate-limited): say when to come back.
+core::GatewayError unavailable(const Exchange& ex, http::Headers& headers) {
+  std::optional<Clock::duration> soonest;
+  for (const auto& s : ex.plan.order) {
+    if (s.health.available_in && (!soonest || *s.health.available_in < *soonest)) {
+      soonest = s.health.available_in;
+    }
+  }
+  std::string msg = "every target of route '" + ex.resolution->model +
+                    "' is unavailable (circuit open or rate-limited)";
+  if (soonest) {
+    headers.push_back({"retry-after", seconds_text(*soonest)});
+    msg += "; retry in " + seconds_text(*soonest) + " s";
+  }
+  return {core::ErrorKind::Unavailable, msg, "model", "route_unavailable"};
+}
+
 class ExecuteStage final : public Stage {
  public:
   std::string_view name() const override { return "execute"; }
 
   boost::asio::awaitable<Verdict> on_request(Exchange& ex) override {
-    const auto& p = *ex.resolution->provider;
-    const bool same_wire = p.config.type == protocol::family_of(ex.endpoint);
-    if (same_wire) {
-      co_await (forward_passthrough(ex, p) || ex.writer.wait_client_gone());
-    } else if (ex.endpoint == protocol::Endpoint::CountTokens ||
-               ex.endpoint == protocol::Endpoint::GeminiCountTokens) {
-      co_await answer_token_estimate(ex);
-    } else if (protocol::codec_for(ex.endpoint) == nullptr) {
-      // Named, not a braced temporary in the co_await operand: GCC 12 destroys those early.
-      core::GatewayError err{core::ErrorKind::InvalidRequest,
-                             "model '" + ex.requested_model + "' resolves to provider '" +
-                                 p.config.name + "' (" +
-                                 std::string(protocol::to_string(p.config.type)) + " wire), but " +
-                                 std::string(protocol::wire_name(ex.endpoint)) +
-                                 " requests are only passed through to providers of the same wire",
-                             "model", "translation_unavailable"};
-      co_return co_await respond_error(ex, std::move(err));
-    } else {
-      co_await (forward_translated(ex, p) || ex.writer.wait_client_gone());
+    if (ex.endpoint == protocol::Endpoint::CountTokens ||
+        ex.endpoint == protocol::Endpoint::GeminiCountTokens) {
+      const auto* t = ex.plan.eligible ? ex.plan.order.front().target : nullptr;
+      if (t && t->provider->config.type != protocol::family_of(ex.endpoint)) {
+        ex.target = t;
+        co_await answer_token_estimate(ex);
+        co_return Verdict::Respond;
+      }
     }
+    co_await (run(ex) || ex.writer.wait_client_gone());
     if (ex.status == 0) ex.status = 499;  // nginx's "client closed request"
     co_return Verdict::Respond;
+  }
+
+ private:
+  static boost::asio::awaitable<Attempt> attempt(Exchange& ex, const routing::Target& t,
+                                                 bool may_retry) {
+    const bool same_wire = t.provider->config.type == protocol::family_of(ex.endpoint);
+    if (same_wire) co_return co_await forward_passthrough(ex, t, may_retry);
+    if (protocol::codec_for(ex.endpoint) == nullptr) {
+      HeldAnswer held;
+      held.status = 400;
+      held.error = core::GatewayError{
+          core::ErrorKind::InvalidRequest,
+          "model '" + ex.requested_model + "' resolves to provider '" + t.provider->config.name +
+              "' (" + std::string(protocol::to_string(t.provider->config.type)) + " wire), but " +
+              std::string(protocol::wire_name(ex.endpoint)) +
+              " requests are only passed through to providers of the same wire",
+          "model", "translation_unavailable"};
+      co_await answer_held(ex, std::move(held));
+      co_return Attempt{};
+    }
+    co_return co_await forward_translated(ex, t, may_retry);
+  }
+
+  static boost::asio::awaitable<void> run(Exchange& ex) {
+    const auto& plan = ex.plan;
+    const auto& routing_cfg = ex.snapshot->config.routing;
+    const bool is_route = ex.resolution && ex.resolution->route;
+    const auto deadline = ex.start + plan.deadline;
+    std::vector<int> tries(plan.eligible, 0);
+    std::optional<HeldAnswer> held;
+    std::size_t cursor = 0;
+    auto timer = boost::asio::steady_timer(co_await boost::asio::this_coro::executor);
+
+    while (ex.attempts < plan.max_attempts && plan.eligible > 0) {
+      // The next candidate that may take a request now. A route skips open circuits and
+      // running retry-afters (a due probe is claimed here); a target this request already tried
+      // is waited for below instead, unless its circuit opened. A name that is not a route has
+      // nowhere else to go and is always tried.
+      std::size_t pick = plan.eligible;
+      for (std::size_t n = 0; n < plan.eligible; ++n) {
+        const std::size_t i = (cursor + n) % plan.eligible;
+        const auto* t = plan.order[i].target;
+        const bool ok = !is_route ||
+                        (tries[i] > 0 ? t->health->view(Clock::now(), routing_cfg.health).circuit ==
+                                            routing::Circuit::Closed
+                                      : t->health->admit(Clock::now(), routing_cfg.health));
+        if (ok) {
+          pick = i;
+          break;
+        }
+      }
+      if (pick == plan.eligible) break;
+      cursor = pick + 1;
+      const routing::Target& t = *plan.order[pick].target;
+      if (tries[pick] > 0) {
+        // Round again on a target this request already tried: wait its retry-after, or back off.
+        auto wait = routing::backoff(tries[pick], routing_cfg, routing::random_seed());
+        const auto view = t.health->view(Clock::now(), routing_cfg.health);
+        if (view.available_in) wait = std::max(wait, *view.available_in);
+        if (Clock::now() + wait >= deadline) break;
+        timer.expires_after(wait);
+        co_await timer.async_wait(boost::asio::use_awaitable);
+      }
+      if (Clock::now() >= deadline && ex.attempts > 0) break;
+      ++tries[pick];
+      ++ex.attempts;
+      ex.target = &t;
+      const bool may_retry = ex.attempts < plan.max_attempts && Clock::now() < deadline;
+      const auto began = Clock::now();
+      t.health->enter();
+      Attempt a = co_await attempt(ex, t, may_retry);
+      t.health->leave();
+      record(ex, t, a, began);
+      if (a.answered) co_return;
+      log::info("request {}: attempt {} on {} failed ({}{}); trying again", ex.request_id,
+                ex.attempts, t.label(), routing::to_string(a.failure),
+                a.status ? " " + std::to_string(a.status) : std::string());
+      note_fallback(ex, t, a);
+      if (a.retry_after && *a.retry_after > routing_cfg.retry_after_max && plan.eligible == 1) {
+        held = std::move(a.held);  // the upstream asks for longer than we wait: tell the client
+        break;
+      }
+      held = std::move(a.held);
+    }
+    if (held) {
+      co_await answer_held(ex, std::move(*held));
+      co_return;
+    }
+    http::Headers extra;
+    if (plan.eligible == 0 && is_route) {
+      co_await respond_error(ex, no_fit(ex, extra), 0, std::move(extra));
+      co_return;
+    }
+    auto err = unavailable(ex, extra);
+    co_await respond_error(ex, std::move(err), 0, std::move(extra));
+  }
+
+  /// No candidate of the route is eligible: say why each was left out.
+  static core::GatewayError no_fit(const Exchange& ex, http::Headers& headers) {
+    bool health_only = true;
+    std::string why;
+    for (const auto& s : ex.plan.order) {
+      if (s.excluded != routing::Exclusion::CircuitOpen &&
+          s.excluded != routing::Exclusion::RateLimited) {
+        health_only = false;
+      }
+      if (!why.empty()) why += "; ";
+      why += s.target->label() + ": " + std::string(routing::to_string(s.excluded));
+    }
+    if (health_only) return unavailable(ex, headers);
+    return {
+        core::ErrorKind::InvalidRequest,
+        "no target of route '" + ex.resolution->model + "' can serve this request (" + why + ")",
+        "model", "no_capable_target"};
   }
 };
 
@@ -52,6 +206,17 @@ core::GatewayError from_upstream(const http::UpstreamError& e, const std::string
           timeout ? "upstream_timeout" : "upstream_unreachable"};
 }
 
+routing::Failure failure_of(const http::UpstreamError& e) {
+  switch (e.kind) {
+    case http::UpstreamError::Kind::Connect:
+      return routing::Failure::Connect;
+    case http::UpstreamError::Kind::Timeout:
+      return routing::Failure::Timeout;
+    default:
+      return routing::Failure::StreamError;
+  }
+}
+
 http::ClientTimeouts timeouts_of(const core::Config& c) {
   return {c.timeouts.connect, c.timeouts.first_byte, c.timeouts.idle, c.timeouts.total};
 }
@@ -61,18 +226,42 @@ bool is_event_stream(const http::Headers& upstream) {
   return ctype && ctype->find("text/event-stream") != std::string::npos;
 }
 
-boost::asio::awaitable<std::optional<std::string>> read_body_or_respond(
-    Exchange& ex, http::UpstreamResponse& resp, const providers::Provider& p) {
+boost::asio::awaitable<std::optional<std::string>> read_body(Exchange& ex,
+                                                             http::UpstreamResponse& resp) {
   std::string body;
   const bool complete = co_await resp.read_all(body, kMaxUpstreamBody);
   if (!complete) {
     ex.upstream_error = resp.error()->message;
-    auto err = from_upstream(*resp.error(), p.config.name);
-    co_await respond_error(ex, std::move(err));
     co_return std::nullopt;
   }
-  ex.upstream_bytes = body.size();
+  ex.upstream_bytes += body.size();
   co_return body;
+}
+
+boost::asio::awaitable<Attempt> transport_failure(Exchange& ex, const routing::Target& t,
+                                                  const http::UpstreamError& e, bool may_retry) {
+  ex.upstream_error = e.message;
+  Attempt a;
+  a.failure = failure_of(e);
+  a.held.error = from_upstream(e, t.provider->config.name);
+  if (e.kind == http::UpstreamError::Kind::Cancelled) {
+    a.answered = true;  // our client left; nobody to answer
+    a.failure = routing::Failure::None;
+    co_return a;
+  }
+  a.answered = !may_retry;
+  if (a.answered) co_await answer_held(ex, std::move(a.held));
+  co_return a;
+}
+
+boost::asio::awaitable<void> answer_held(Exchange& ex, HeldAnswer held) {
+  if (held.error) {
+    co_await respond_error(ex, std::move(*held.error), held.status, std::move(held.headers));
+    co_return;
+  }
+  ex.status = held.status;
+  add_sluice_headers(ex, held.headers);
+  co_await ex.writer.send(held.status, std::move(held.headers), std::move(held.body));
 }
 
 StagePtr make_execute_stage() {

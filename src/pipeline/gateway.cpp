@@ -89,7 +89,7 @@ boost::asio::awaitable<void> Gateway::send_json(http::ResponseWriter& w, int sta
 
 namespace {
 
-// Every name a client may send: aliases, then provider/model for each known model. Plain
+// Every name a client may send: routes, aliases, then provider/model for each known model. Plain
 // functions, not coroutines: the JSON is built outside any co_await (see send_json).
 struct ModelEntry {
   std::string id;
@@ -98,6 +98,7 @@ struct ModelEntry {
 
 std::vector<ModelEntry> model_entries(const providers::Snapshot& snap) {
   std::vector<ModelEntry> entries;
+  for (const auto& r : snap.config.routes) entries.push_back({r.name, "sluice-route"});
   for (const auto& [alias, target] : snap.config.aliases)
     entries.push_back({alias, "sluice-alias"});
   for (const auto& p : snap.providers) {

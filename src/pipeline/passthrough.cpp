@@ -1,60 +1,149 @@
 // Passthrough: the client's bytes go to a provider of the same wire with only the model span and
-// the credentials rewritten, and the provider's bytes come back as they arrive.
+// the credentials rewritten, and the provider's bytes come back as they arrive. When another
+// attempt may follow, a failed answer is held instead of relayed, and a stream's headers wait
+// for its first content event, so that an upstream that opens its stream with an error can
+// still be failed over. The last attempt relays as soon as bytes arrive.
 
 #include "core/log.hpp"
 #include "http/sse.hpp"
 #include "pipeline/execute.hpp"
 #include "protocol/errors.hpp"
+#include "protocol/stream_probe.hpp"
 #include "providers/forwarding.hpp"
+#include "routing/retry.hpp"
 
 namespace sluice::pipeline {
+namespace {
 
-boost::asio::awaitable<void> forward_passthrough(Exchange& ex, const providers::Provider& p) {
-  const auto& res = *ex.resolution;
+/// The wire of the upstream's stream (its events are the client's own).
+protocol::Endpoint stream_wire(protocol::Endpoint e) {
+  return e == protocol::Endpoint::GenerateContent ? protocol::Endpoint::StreamGenerate : e;
+}
+
+}  // namespace
+
+boost::asio::awaitable<Attempt> forward_passthrough(Exchange& ex, const routing::Target& t,
+                                                    bool may_retry) {
+  const auto& p = *t.provider;
   http::UpstreamRequest up;
   up.method = "POST";
   up.target =
-      providers::upstream_target(p, ex.endpoint, ex.request.path(), ex.request.query(), res.model);
-  up.headers = providers::upstream_headers(p, ex.request.headers);
-  const bool rewrite = protocol::family_of(ex.endpoint) != protocol::Family::Gemini &&
-                       res.model != ex.requested_model;
-  up.body =
-      rewrite ? protocol::rewrite_model(ex.request.body, ex.probe, res.model) : ex.request.body;
+      providers::upstream_target(p, ex.endpoint, ex.request.path(), ex.request.query(), t.model);
+  up.headers = providers::upstream_headers(p, t.account_config().api_key, ex.request.headers);
+  const bool rewrite =
+      protocol::family_of(ex.endpoint) != protocol::Family::Gemini && t.model != ex.requested_model;
+  up.body = rewrite ? protocol::rewrite_model(ex.request.body, ex.probe, t.model) : ex.request.body;
 
-  auto r = co_await http::send_upstream(p.origin, std::move(up), timeouts_of(ex.snapshot->config));
+  const auto sent = Clock::now();
+  const auto timeouts = timeouts_of(ex.snapshot->config);
+  auto r = co_await http::send_upstream(p.origin, std::move(up), timeouts);
   if (auto* e = std::get_if<http::UpstreamError>(&r)) {
-    ex.upstream_error = e->message;
-    co_await respond_error(ex, from_upstream(*e, p.config.name));
-    co_return;
+    co_return co_await transport_failure(ex, t, *e, may_retry);
   }
   auto& resp = std::get<http::UpstreamResponse>(r);
-  ex.status = resp.status();
+  Attempt a;
+  a.status = resp.status();
+  a.failure = routing::failure_of_status(a.status);
+  a.retry_after = routing::retry_after_of(resp.headers());
+  a.headroom = routing::headroom_of(resp.headers());
   http::Headers headers = providers::client_headers(resp.headers());
-  add_sluice_headers(ex, headers);
+
   if (!is_event_stream(resp.headers())) {
-    auto body = co_await read_body_or_respond(ex, resp, p);
-    if (!body) co_return;
+    auto body = co_await read_body(ex, resp);
+    if (!body) {
+      co_return co_await transport_failure(ex, t, *resp.error(), may_retry);
+    }
+    if (a.failure == routing::Failure::None && may_retry && ex.plan.retry_on_content_filter &&
+        protocol::is_content_filtered(ex.endpoint, *body)) {
+      a.failure = routing::Failure::ContentFilter;
+    }
+    a.first_content = Clock::now();
+    if (a.failure != routing::Failure::None && may_retry) {
+      a.answered = false;
+      a.held = {a.status, std::move(headers), std::move(*body), std::nullopt};
+      co_return a;
+    }
+    ex.status = a.status;
     ex.first_byte = Clock::now();
-    co_await ex.writer.send(resp.status(), std::move(headers), std::move(*body));
-    co_return;
+    add_sluice_headers(ex, headers);
+    co_await ex.writer.send(a.status, std::move(headers), std::move(*body));
+    co_return a;
   }
 
-  const bool started = co_await ex.writer.start_stream(resp.status(), std::move(headers));
-  if (!started) co_return;
-  ex.first_byte = Clock::now();
   std::string chunk;
   chunk.reserve(16 * 1024);
   // The reader only observes the relayed bytes (event count now; usage and guardrails later).
   http::SseReader sse;
   const auto count_event = [&ex](const http::SseEvent&) { ++ex.stream_events; };
+
+  if (may_retry) {
+    // Hold the client's headers until the stream says something decisive.
+    auto signal = protocol::StreamSignal::Framing;
+    const auto wire = stream_wire(ex.endpoint);
+    const auto classify = [&](const http::SseEvent& e) {
+      ++ex.stream_events;
+      if (signal == protocol::StreamSignal::Framing)
+        signal = protocol::classify_stream_event(wire, e);
+    };
+    bool more = true;
+    while (signal == protocol::StreamSignal::Framing && more && chunk.size() < kMaxHeldStream) {
+      const auto left = timeouts.first_byte -
+                        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - sent);
+      const auto within = std::max(left, std::chrono::milliseconds(1));
+      const std::size_t before = chunk.size();
+      more = co_await resp.read_some_within(chunk, within);
+      sse.feed(std::string_view(chunk).substr(before), classify);
+    }
+    ex.upstream_bytes += chunk.size();
+    if (resp.error() && signal == protocol::StreamSignal::Framing) {
+      co_return co_await transport_failure(ex, t, *resp.error(), may_retry);
+    }
+    if (signal == protocol::StreamSignal::Error ||
+        (signal == protocol::StreamSignal::ContentFilter && ex.plan.retry_on_content_filter)) {
+      a.failure = signal == protocol::StreamSignal::Error ? routing::Failure::StreamError
+                                                          : routing::Failure::ContentFilter;
+      a.answered = false;
+      if (!sse.at_boundary()) chunk += "\n\n";
+      a.held = {a.status, std::move(headers), std::move(chunk), std::nullopt};
+      co_return a;
+    }
+    a.first_content = Clock::now();
+    if (a.failure != routing::Failure::None) {  // an error status that still streamed
+      a.answered = false;
+      a.held = {a.status, std::move(headers), std::move(chunk), std::nullopt};
+      co_return a;
+    }
+    // Decided: from here on this attempt is the answer.
+    add_sluice_headers(ex, headers);
+    ex.status = a.status;
+    const bool started = co_await ex.writer.start_stream(a.status, std::move(headers));
+    if (!started) co_return a;
+    ex.first_byte = Clock::now();
+    if (!chunk.empty()) {
+      const bool written = co_await ex.writer.write_chunk(chunk);
+      if (!written) co_return a;
+    }
+    if (!more) {
+      co_await ex.writer.end_stream();
+      co_return a;
+    }
+  } else {
+    ex.status = a.status;
+    add_sluice_headers(ex, headers);
+    const bool started = co_await ex.writer.start_stream(a.status, std::move(headers));
+    if (!started) co_return a;
+    ex.first_byte = Clock::now();
+  }
+
   for (;;) {
     chunk.clear();
     const bool more = co_await resp.read_some(chunk);
     if (!chunk.empty()) {
+      if (!a.first_content) a.first_content = Clock::now();
       ex.upstream_bytes += chunk.size();
       sse.feed(chunk, count_event);
       const bool written = co_await ex.writer.write_chunk(chunk);
-      if (!written) co_return;  // client gone
+      if (!written) co_return a;  // client gone
     }
     if (!more) break;
   }
@@ -67,8 +156,10 @@ boost::asio::awaitable<void> forward_passthrough(Exchange& ex, const providers::
     auto gerr = from_upstream(*err, p.config.name);
     co_await ex.writer.write_chunk(protocol::stream_error_event(ex.endpoint, gerr, ex.request_id));
     ex.error = std::move(gerr);
+    if (a.failure == routing::Failure::None) a.failure = routing::Failure::StreamError;
   }
   co_await ex.writer.end_stream();
+  co_return a;
 }
 
 }  // namespace sluice::pipeline

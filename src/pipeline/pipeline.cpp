@@ -25,9 +25,18 @@ Pipeline make_default_pipeline() {
 
 void add_sluice_headers(const Exchange& ex, http::Headers& headers) {
   headers.push_back({"x-sluice-request-id", ex.request_id});
-  if (ex.resolution) {
-    headers.push_back({"x-sluice-model", ex.resolution->model});
-    headers.push_back({"x-sluice-provider", ex.resolution->provider->config.name});
+  if (ex.target) {
+    headers.push_back({"x-sluice-model", ex.target->model});
+    headers.push_back({"x-sluice-provider", ex.target->provider->config.name});
+  }
+  if (ex.resolution && ex.resolution->route) {
+    headers.push_back({"x-sluice-route", ex.resolution->model});
+  } else if (ex.target) {
+    headers.push_back({"x-sluice-route", ex.target->label()});
+  }
+  if (ex.attempts > 0) headers.push_back({"x-sluice-attempts", std::to_string(ex.attempts)});
+  if (!ex.fallback_reason.empty()) {
+    headers.push_back({"x-sluice-fallback-reason", ex.fallback_reason});
   }
 }
 

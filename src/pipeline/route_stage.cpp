@@ -1,6 +1,9 @@
-// route: resolve the requested model name to a provider and the model name it will see.
+// route: resolve the requested model name (alias, route, provider/model, listed, default) and
+// plan the attempts: a route's targets are checked against what the request needs, scored and
+// ordered by the route's strategy; any other name is tried on its provider's accounts.
 
 #include "pipeline/pipeline.hpp"
+#include "protocol/codec.hpp"
 
 namespace sluice::pipeline {
 namespace {
@@ -16,6 +19,29 @@ class RouteStage final : public Stage {
       co_return co_await respond_error(ex, std::move(*err));
     }
     ex.resolution = std::move(std::get<providers::Resolution>(r));
+    const auto& routing_cfg = ex.snapshot->config.routing;
+    if (!ex.resolution->route) {
+      ex.direct =
+          routing::direct_targets(*ex.snapshot, *ex.resolution->provider, ex.resolution->model);
+      ex.plan = routing::plan_direct(ex.direct, routing_cfg);
+      co_return Verdict::Continue;
+    }
+    // A route chooses by what the request needs (tools, images, size), so read it once here;
+    // translation reuses the parse.
+    routing::RequestTraits traits;
+    if (const auto* codec = protocol::codec_for(ex.endpoint)) {
+      protocol::RequestContext ctx{ex.endpoint, ex.requested_model,
+                                   ex.endpoint == protocol::Endpoint::StreamGenerate};
+      auto parsed = codec->parse_request(ex.request.body, ctx);
+      if (auto* err = std::get_if<core::GatewayError>(&parsed)) {
+        co_return co_await respond_error(ex, std::move(*err));
+      }
+      ex.parsed = std::move(std::get<ir::Request>(parsed));
+      traits = routing::traits_of(*ex.parsed);
+    }
+    routing::PlanOptions opts;
+    opts.seed = routing::random_seed();
+    ex.plan = routing::plan_route(*ex.resolution->route, traits, routing_cfg, opts);
     co_return Verdict::Continue;
   }
 };

@@ -9,7 +9,9 @@
 #include "protocol/errors.hpp"
 #include "protocol/events.hpp"
 #include "protocol/json_probe.hpp"
+#include "protocol/stream_probe.hpp"
 #include "providers/forwarding.hpp"
+#include "routing/retry.hpp"
 
 namespace sluice::pipeline {
 namespace {
@@ -32,22 +34,48 @@ std::int64_t unix_now() {
       .count();
 }
 
+/// How a decoded event bears on whether this attempt is worth keeping.
+protocol::StreamSignal signal_of(const ir::Event& ev) {
+  using K = ir::Event::Kind;
+  switch (ev.kind) {
+    case K::Start:
+    case K::Usage:
+      return protocol::StreamSignal::Framing;
+    case K::Error:
+      return protocol::StreamSignal::Error;
+    case K::Finish:
+      return ev.stop == ir::StopReason::ContentFilter || ev.stop == ir::StopReason::Refusal
+                 ? protocol::StreamSignal::ContentFilter
+                 : protocol::StreamSignal::Content;
+    default:
+      return protocol::StreamSignal::Content;
+  }
+}
+
 protocol::RequestContext context_of(const Exchange& ex) {
   return {ex.endpoint, ex.requested_model, ex.endpoint == protocol::Endpoint::StreamGenerate};
 }
 
 }  // namespace
 
-boost::asio::awaitable<void> forward_translated(Exchange& ex, const providers::Provider& p) {
+boost::asio::awaitable<Attempt> forward_translated(Exchange& ex, const routing::Target& t,
+                                                   bool may_retry) {
+  const auto& p = *t.provider;
   const protocol::WireCodec& client = *protocol::codec_for(ex.endpoint);
   const protocol::WireCodec& provider = protocol::provider_codec(p.config.type);
 
-  auto parsed = client.parse_request(ex.request.body, context_of(ex));
-  if (auto* err = std::get_if<core::GatewayError>(&parsed)) {
-    co_await respond_error(ex, std::move(*err));
-    co_return;
+  // Routing may have parsed the request already; each attempt gets its own copy to rewrite.
+  ir::Request req;
+  if (ex.parsed) {
+    req = *ex.parsed;
+  } else {
+    auto parsed = client.parse_request(ex.request.body, context_of(ex));
+    if (auto* err = std::get_if<core::GatewayError>(&parsed)) {
+      co_await respond_error(ex, std::move(*err));
+      co_return Attempt{};
+    }
+    req = std::move(std::get<ir::Request>(parsed));
   }
-  ir::Request req = std::move(std::get<ir::Request>(parsed));
   if (req.n > 1 && p.config.type != protocol::Family::OpenAI) {
     // Named, not a braced temporary in the co_await operand: GCC 12 destroys those early.
     core::GatewayError err{
@@ -57,7 +85,7 @@ boost::asio::awaitable<void> forward_translated(Exchange& ex, const providers::P
             " wire) cannot return in one call; send separate requests or use n=1",
         "n", "unsupported_parameter"};
     co_await respond_error(ex, std::move(err));
-    co_return;
+    co_return Attempt{};
   }
   protocol::EncodeOptions opts;
   opts.model = ex.requested_model;
@@ -65,14 +93,14 @@ boost::asio::awaitable<void> forward_translated(Exchange& ex, const providers::P
   opts.created = unix_now();
   opts.include_usage = req.stream_usage;
   opts.request = &req;  // outlives every encoder below
-  req.model = ex.resolution->model;
+  req.model = t.model;
   req.stream_usage = true;  // the gateway always wants usage; the encoder hides it unless asked
 
   http::UpstreamRequest up;
   up.method = "POST";
   up.body = provider.serialize_request(req);
   up.target = p.origin.base_path + provider.upstream_path(req);
-  up.headers = providers::translated_headers(p, ex.request.headers);
+  up.headers = providers::translated_headers(p, t.account_config().api_key, ex.request.headers);
   ex.dropped = join(req.dropped);
   if (!ex.dropped.empty() && p.config.strict) {
     core::GatewayError err{
@@ -80,35 +108,39 @@ boost::asio::awaitable<void> forward_translated(Exchange& ex, const providers::P
         "provider '" + p.config.name + "' is strict and its wire cannot express: " + ex.dropped, "",
         "untranslatable_fields"};
     co_await respond_error(ex, std::move(err));
-    co_return;
+    co_return Attempt{};
   }
 
-  auto r = co_await http::send_upstream(p.origin, std::move(up), timeouts_of(ex.snapshot->config));
+  const auto sent = Clock::now();
+  const auto timeouts = timeouts_of(ex.snapshot->config);
+  auto r = co_await http::send_upstream(p.origin, std::move(up), timeouts);
   if (auto* e = std::get_if<http::UpstreamError>(&r)) {
-    ex.upstream_error = e->message;
-    co_await respond_error(ex, from_upstream(*e, p.config.name));
-    co_return;
+    co_return co_await transport_failure(ex, t, *e, may_retry);
   }
   auto& resp = std::get<http::UpstreamResponse>(r);
-  const int status = resp.status();
+  Attempt a;
+  a.status = resp.status();
+  a.failure = routing::failure_of_status(a.status);
+  a.retry_after = routing::retry_after_of(resp.headers());
+  a.headroom = routing::headroom_of(resp.headers());
 
-  if (status < 200 || status >= 300) {
+  if (a.status < 200 || a.status >= 300) {
     // The provider's error, in the client's shape, with its status and retry hints.
     std::string body;
     co_await resp.read_all(body, kMaxErrorBody);
-    auto err = provider.parse_error(status, body);
+    auto err = provider.parse_error(a.status, body);
     ex.upstream_error = err.message;
-    co_await respond_error(ex, std::move(err), status,
-                           providers::translated_response_headers(resp.headers()));
-    co_return;
+    a.answered = !(may_retry && a.failure != routing::Failure::None);
+    a.held = {a.status, providers::translated_response_headers(resp.headers()), {}, std::move(err)};
+    if (a.answered) co_await answer_held(ex, std::move(a.held));
+    co_return a;
   }
 
   http::Headers headers = providers::translated_response_headers(resp.headers());
-  add_sluice_headers(ex, headers);
   if (!ex.dropped.empty()) headers.push_back({"x-sluice-dropped", ex.dropped});
   if (!is_event_stream(resp.headers())) {
-    auto body = co_await read_body_or_respond(ex, resp, p);
-    if (!body) co_return;
+    auto body = co_await read_body(ex, resp);
+    if (!body) co_return co_await transport_failure(ex, t, *resp.error(), may_retry);
     auto res = provider.parse_response(*body);
     if (auto* err = std::get_if<core::GatewayError>(&res)) {
       ex.upstream_error = err->message;
@@ -116,38 +148,55 @@ boost::asio::awaitable<void> forward_translated(Exchange& ex, const providers::P
           core::ErrorKind::UpstreamUnreachable,
           "provider '" + p.config.name + "' sent a response sluice cannot read: " + err->message,
           "", "bad_upstream_response"};
-      co_await respond_error(ex, std::move(bad));
-      co_return;
+      a.failure = routing::Failure::ServerError;
+      a.answered = !may_retry;
+      a.held = {0, {}, {}, std::move(bad)};
+      if (a.answered) co_await answer_held(ex, std::move(a.held));
+      co_return a;
     }
-    ex.status = status;
-    ex.first_byte = Clock::now();
+    const auto& answer = std::get<ir::Response>(res);
+    a.first_content = Clock::now();
+    const bool filtered =
+        answer.stop == ir::StopReason::ContentFilter || answer.stop == ir::StopReason::Refusal;
+    const bool hold = may_retry && ex.plan.retry_on_content_filter && filtered;
+    if (hold) a.failure = routing::Failure::ContentFilter;
     if (!ex.stream) {
       headers.push_back({"content-type", "application/json"});
-      co_await ex.writer.send(status, std::move(headers),
-                              client.serialize_response(std::get<ir::Response>(res), opts));
-      co_return;
+      std::string out = client.serialize_response(answer, opts);
+      if (hold) {
+        a.answered = false;
+        a.held = {a.status, std::move(headers), std::move(out), std::nullopt};
+        co_return a;
+      }
+      ex.status = a.status;
+      ex.first_byte = Clock::now();
+      add_sluice_headers(ex, headers);
+      co_await ex.writer.send(a.status, std::move(headers), std::move(out));
+      co_return a;
     }
     // A streaming client answered from a whole upstream response: replay it as events.
     headers.push_back({"content-type", "text/event-stream"});
     headers.push_back({"cache-control", "no-cache"});
-    const bool started = co_await ex.writer.start_stream(status, std::move(headers));
-    if (!started) co_return;
     auto encoder = client.encoder(opts);
     std::string out;
-    for (const auto& ev : protocol::events_of(std::get<ir::Response>(res)))
-      encoder->on_event(ev, out);
+    for (const auto& ev : protocol::events_of(answer)) encoder->on_event(ev, out);
+    if (hold) {
+      a.answered = false;
+      a.held = {a.status, std::move(headers), std::move(out), std::nullopt};
+      co_return a;
+    }
+    ex.status = a.status;
+    add_sluice_headers(ex, headers);
+    const bool started = co_await ex.writer.start_stream(a.status, std::move(headers));
+    if (!started) co_return a;
+    ex.first_byte = Clock::now();
     const bool written = co_await ex.writer.write_chunk(out);
     if (written) co_await ex.writer.end_stream();
-    co_return;
+    co_return a;
   }
 
-  ex.status = status;
   headers.push_back({"content-type", "text/event-stream"});
   headers.push_back({"cache-control", "no-cache"});
-  const bool started = co_await ex.writer.start_stream(status, std::move(headers));
-  if (!started) co_return;
-  ex.first_byte = Clock::now();
-
   auto decoder = provider.decoder();
   auto encoder = client.encoder(opts);
   http::SseReader sse;
@@ -158,9 +207,54 @@ boost::asio::awaitable<void> forward_translated(Exchange& ex, const providers::P
     ++ex.stream_events;
     decoder->on_event(e, events);
   };
-  for (;;) {
+
+  bool more = true;
+  if (may_retry) {
+    // Hold the client's headers until the first decoded content (or error) event.
+    auto signal = protocol::StreamSignal::Framing;
+    while (signal == protocol::StreamSignal::Framing && more && out.size() < kMaxHeldStream) {
+      const auto left = timeouts.first_byte -
+                        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - sent);
+      chunk.clear();
+      more = co_await resp.read_some_within(chunk, std::max(left, std::chrono::milliseconds(1)));
+      ex.upstream_bytes += chunk.size();
+      sse.feed(chunk, on_sse);
+      for (const auto& ev : events) {
+        if (signal == protocol::StreamSignal::Framing) signal = signal_of(ev);
+        if (ev.kind != ir::Event::Kind::Error) encoder->on_event(ev, out);
+      }
+      events.clear();
+    }
+    if (resp.error() && signal == protocol::StreamSignal::Framing) {
+      co_return co_await transport_failure(ex, t, *resp.error(), may_retry);
+    }
+    const bool failed =
+        signal == protocol::StreamSignal::Error ||
+        (signal == protocol::StreamSignal::ContentFilter && ex.plan.retry_on_content_filter);
+    if (failed) {
+      a.failure = signal == protocol::StreamSignal::Error ? routing::Failure::StreamError
+                                                          : routing::Failure::ContentFilter;
+      a.answered = false;
+      core::GatewayError err{core::ErrorKind::Unavailable,
+                             "provider '" + p.config.name + "' opened its stream with an error", "",
+                             "upstream_stream_error"};
+      a.held = {0, {}, {}, std::move(err)};
+      co_return a;
+    }
+  }
+  a.first_content = Clock::now();
+  ex.status = a.status;
+  add_sluice_headers(ex, headers);
+  const bool started = co_await ex.writer.start_stream(a.status, std::move(headers));
+  if (!started) co_return a;
+  ex.first_byte = Clock::now();
+  if (!out.empty()) {
+    const bool written = co_await ex.writer.write_chunk(out);
+    if (!written) co_return a;
+  }
+  while (more) {
     chunk.clear();
-    const bool more = co_await resp.read_some(chunk);
+    more = co_await resp.read_some(chunk);
     if (!chunk.empty()) {
       ex.upstream_bytes += chunk.size();
       sse.feed(chunk, on_sse);
@@ -170,10 +264,9 @@ boost::asio::awaitable<void> forward_translated(Exchange& ex, const providers::P
       // One client write per upstream read: events go out as soon as they are complete.
       if (!out.empty()) {
         const bool written = co_await ex.writer.write_chunk(out);
-        if (!written) co_return;  // client gone
+        if (!written) co_return a;  // client gone
       }
     }
-    if (!more) break;
   }
   out.clear();
   if (const auto& err = resp.error()) {
@@ -188,15 +281,17 @@ boost::asio::awaitable<void> forward_translated(Exchange& ex, const providers::P
     e.text = gerr.message;
     encoder->on_event(e, out);
     ex.error = std::move(gerr);
+    a.failure = routing::Failure::StreamError;
   } else {
     decoder->on_end(events);
     for (const auto& ev : events) encoder->on_event(ev, out);
   }
   if (!out.empty()) {
     const bool written = co_await ex.writer.write_chunk(out);
-    if (!written) co_return;
+    if (!written) co_return a;
   }
   co_await ex.writer.end_stream();
+  co_return a;
 }
 
 boost::asio::awaitable<void> answer_token_estimate(Exchange& ex) {

@@ -119,7 +119,8 @@ std::string upstream_target(const Provider& p, protocol::Endpoint endpoint,
   return target;
 }
 
-http::Headers upstream_headers(const Provider& p, const http::Headers& client) {
+http::Headers upstream_headers(const Provider& p, std::string_view api_key,
+                               const http::Headers& client) {
   http::Headers out;
   out.reserve(client.size() + 4);
   // Names listed in Connection are hop-by-hop too.
@@ -135,16 +136,16 @@ http::Headers upstream_headers(const Provider& p, const http::Headers& client) {
   // Identity upstream: the gateway reads responses (usage, guardrails), and clients all accept
   // uncompressed bodies; LLM responses are small next to their latency.
   out.push_back({"accept-encoding", "identity"});
-  if (!p.config.api_key.empty()) {
+  if (!api_key.empty()) {
     switch (p.config.type) {
       case protocol::Family::OpenAI:
-        out.push_back({"authorization", "Bearer " + p.config.api_key});
+        out.push_back({"authorization", "Bearer " + std::string(api_key)});
         break;
       case protocol::Family::Anthropic:
-        out.push_back({"x-api-key", p.config.api_key});
+        out.push_back({"x-api-key", std::string(api_key)});
         break;
       case protocol::Family::Gemini:
-        out.push_back({"x-goog-api-key", p.config.api_key});
+        out.push_back({"x-goog-api-key", std::string(api_key)});
         break;
     }
   }
@@ -157,8 +158,9 @@ http::Headers upstream_headers(const Provider& p, const http::Headers& client) {
   return out;
 }
 
-http::Headers translated_headers(const Provider& p, const http::Headers& client) {
-  http::Headers out = upstream_headers(p, client);
+http::Headers translated_headers(const Provider& p, std::string_view api_key,
+                                 const http::Headers& client) {
+  http::Headers out = upstream_headers(p, api_key, client);
   std::erase_if(out, [&](const http::Header& h) {
     const bool anthropic_only = h.name.starts_with("anthropic-");
     const bool openai_only = h.name.starts_with("openai-");

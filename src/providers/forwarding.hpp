@@ -26,14 +26,16 @@ std::string upstream_target(const Provider& p, protocol::Endpoint endpoint,
                             std::string_view model);
 
 /// Headers for the upstream request: the client's minus hop-by-hop, credentials, sluice's own
-/// x-sluice-* controls and encodings, plus the provider's key in its family's auth style and the
-/// provider's configured extra headers.
-http::Headers upstream_headers(const Provider& p, const http::Headers& client);
+/// x-sluice-* controls and encodings, plus `api_key` (the chosen account's) in the family's auth
+/// style and the provider's configured extra headers.
+http::Headers upstream_headers(const Provider& p, std::string_view api_key,
+                               const http::Headers& client);
 
 /// Headers for a translated request to `p`: upstream_headers() minus the headers that belong to
 /// the client's wire family (anthropic-version/-beta never reach a non-Anthropic provider,
 /// openai-* never a non-OpenAI one), with content-type JSON.
-http::Headers translated_headers(const Provider& p, const http::Headers& client);
+http::Headers translated_headers(const Provider& p, std::string_view api_key,
+                                 const http::Headers& client);
 
 /// The upstream response headers worth keeping on a translated answer: retry-after and
 /// rate-limit headers (x-ratelimit-*, anthropic-ratelimit-*), and request ids.

@@ -33,11 +33,17 @@ boost::asio::awaitable<std::optional<std::vector<std::string>>> fetch_models(con
   http::UpstreamRequest req;
   req.method = "GET";
   switch (p.config.type) {
-    case protocol::Family::OpenAI: req.target = p.origin.base_path + "/models"; break;
-    case protocol::Family::Anthropic: req.target = p.origin.base_path + "/v1/models?limit=1000"; break;
-    case protocol::Family::Gemini: req.target = p.origin.base_path + "/v1beta/models?pageSize=1000"; break;
+    case protocol::Family::OpenAI:
+      req.target = p.origin.base_path + "/models";
+      break;
+    case protocol::Family::Anthropic:
+      req.target = p.origin.base_path + "/v1/models?limit=1000";
+      break;
+    case protocol::Family::Gemini:
+      req.target = p.origin.base_path + "/v1beta/models?pageSize=1000";
+      break;
   }
-  req.headers = upstream_headers(p, {});
+  req.headers = upstream_headers(p, p.accounts.front().api_key, {});
   http::ClientTimeouts t{std::chrono::milliseconds(3000), std::chrono::milliseconds(5000),
                          std::chrono::milliseconds(5000), std::chrono::milliseconds(8000)};
   auto r = co_await http::send_upstream(p.origin, std::move(req), t);

@@ -2,10 +2,20 @@
 
 #include <algorithm>
 
+#include "routing/health.hpp"
+#include "routing/routes.hpp"
+
 namespace sluice::providers {
 
 bool Provider::serves(std::string_view model) const {
   return std::find(models.begin(), models.end(), model) != models.end();
+}
+
+std::size_t Provider::account_index(std::string_view name) const {
+  for (std::size_t i = 0; i < accounts.size(); ++i) {
+    if (accounts[i].name == name) return i;
+  }
+  return accounts.size();
 }
 
 const Provider* Snapshot::find(std::string_view name) const {
@@ -23,14 +33,18 @@ const Provider* Snapshot::default_for(protocol::Family family) const {
 SnapshotPtr make_snapshot(
     core::Config config,
     const std::vector<std::pair<std::string, std::vector<std::string>>>& discovered,
-    std::uint64_t generation) {
+    std::uint64_t generation, std::shared_ptr<routing::HealthRegistry> health) {
   auto snap = std::make_shared<Snapshot>();
   snap->generation = generation;
+  snap->health = health ? std::move(health) : std::make_shared<routing::HealthRegistry>();
+  snap->catalog = Catalog(config.catalog);
   for (const auto& pc : config.providers) {
     Provider p;
     p.config = pc;
     p.origin = *http::Origin::parse(pc.base_url);  // validated at load time
     p.models = pc.models;
+    p.accounts = pc.accounts;
+    if (p.accounts.empty()) p.accounts.push_back({"default", pc.api_key, pc.api_key_source});
     for (const auto& [name, models] : discovered) {
       if (name != pc.name) continue;
       for (const auto& m : models) {
@@ -40,6 +54,7 @@ SnapshotPtr make_snapshot(
     snap->providers.push_back(std::move(p));
   }
   snap->config = std::move(config);
+  snap->routes = routing::build_routes(*snap);
   return snap;
 }
 
@@ -59,6 +74,10 @@ std::variant<Resolution, core::GatewayError> resolve_model(const Snapshot& snap,
     name = it->second;
     via = "alias";
   }
+  if (snap.routes) {
+    if (const auto* route = snap.routes->find(name))
+      return Resolution{nullptr, name, "route", route};
+  }
   if (auto slash = name.find('/'); slash != std::string::npos) {
     if (const auto* p = snap.find(std::string_view(name).substr(0, slash))) {
       return Resolution{p, name.substr(slash + 1), via == "alias" ? via : "provider-prefix"};
@@ -76,11 +95,13 @@ std::variant<Resolution, core::GatewayError> resolve_model(const Snapshot& snap,
   }
   std::string msg = "model '" + std::string(requested) + "' is not served by this gateway";
   if (snap.providers.empty()) {
-    msg += ": no providers are configured (set a provider key such as ANTHROPIC_API_KEY or run "
-           "`sluice init` to write a config)";
+    msg +=
+        ": no providers are configured (set a provider key such as ANTHROPIC_API_KEY or run "
+        "`sluice init` to write a config)";
   } else {
-    msg += "; GET /v1/models lists the models, and `provider/model` addresses a configured "
-           "provider directly";
+    msg +=
+        "; GET /v1/models lists the models, and `provider/model` addresses a configured "
+        "provider directly";
   }
   return core::GatewayError{core::ErrorKind::NotFound, msg, "model", "model_not_found"};
 }

@@ -12,19 +12,34 @@
 #include "core/config.hpp"
 #include "core/error.hpp"
 #include "http/client.hpp"
+#include "providers/catalog.hpp"
+
+namespace sluice::routing {
+class HealthRegistry;
+class RouteTable;
+struct Route;
+}  // namespace sluice::routing
 
 namespace sluice::providers {
 
 struct Provider {
   core::ProviderConfig config;
   http::Origin origin;
-  std::vector<std::string> models;  // configured first, then discovered (deduplicated)
+  std::vector<std::string> models;            // configured first, then discovered (deduplicated)
+  std::vector<core::AccountConfig> accounts;  // never empty: "default" holds api_key
+  // Spreads requests over accounts; shared so that a Provider stays copyable.
+  std::shared_ptr<std::atomic<std::uint64_t>> rotation =
+      std::make_shared<std::atomic<std::uint64_t>>(0);
   bool serves(std::string_view model) const;
+  std::size_t account_index(std::string_view name) const;  // accounts.size() if none
 };
 
 struct Snapshot {
   core::Config config;
   std::vector<Provider> providers;
+  Catalog catalog;
+  std::shared_ptr<routing::HealthRegistry> health;  // outlives snapshots (kept across reloads)
+  std::shared_ptr<const routing::RouteTable> routes;
   std::uint64_t generation = 0;
 
   const Provider* find(std::string_view name) const;
@@ -33,20 +48,22 @@ struct Snapshot {
 using SnapshotPtr = std::shared_ptr<const Snapshot>;
 
 /// Builds a snapshot; `discovered` (provider name -> models) is merged into each provider's list.
-SnapshotPtr make_snapshot(core::Config config,
-                          const std::vector<std::pair<std::string, std::vector<std::string>>>&
-                              discovered = {},
-                          std::uint64_t generation = 0);
+/// Pass the previous snapshot's `health` so that a reload keeps what is known about upstreams.
+SnapshotPtr make_snapshot(
+    core::Config config,
+    const std::vector<std::pair<std::string, std::vector<std::string>>>& discovered = {},
+    std::uint64_t generation = 0, std::shared_ptr<routing::HealthRegistry> health = nullptr);
 
 /// How a requested model name was resolved.
 struct Resolution {
-  const Provider* provider = nullptr;
-  std::string model;  // the name the provider will see
-  std::string via;    // "alias", "provider-prefix", "listed", "default" (for logs and headers)
+  const Provider* provider = nullptr;  // null when `route` is set
+  std::string model;                   // the name the provider will see
+  std::string via;                     // "alias", "route", "provider-prefix", "listed", "default"
+  const routing::Route* route = nullptr;
 };
 
-/// Resolution order: alias (chains allowed) -> "provider/model" with a configured provider ->
-/// a model some provider lists (the client's own family first) -> the family's default provider.
+/// Resolution order: alias (chains allowed) -> route -> "provider/model" with a configured provider
+/// -> a model some provider lists (the client's own family first) -> the family's default provider.
 /// Names that match nothing and have no default provider are a 404 that says how to list models.
 std::variant<Resolution, core::GatewayError> resolve_model(const Snapshot& snap,
                                                            protocol::Family client_family,

@@ -9,9 +9,8 @@ namespace sluice::providers {
 namespace {
 
 core::Config config_of(const std::string& yaml) {
-  auto r = core::parse_config(yaml, "t.yaml", [](const char*) -> std::optional<std::string> {
-    return std::nullopt;
-  });
+  auto r = core::parse_config(
+      yaml, "t.yaml", [](const char*) -> std::optional<std::string> { return std::nullopt; });
   EXPECT_TRUE(std::holds_alternative<core::Config>(r));
   return std::get<core::Config>(r);
 }
@@ -97,7 +96,8 @@ TEST(Forwarding, ClientCredentialsAndHopByHopNeverReachTheProvider) {
                        {"anthropic-beta", "claude-code-20250219,some-unknown-beta-2027-01-01"},
                        {"x-claude-code-session-id", "abc"},
                        {"x-sluice-debug", "1"}};
-  auto h = upstream_headers(*snap->find("anthropic"), client);
+  auto h = upstream_headers(*snap->find("anthropic"), snap->find("anthropic")->accounts[0].api_key,
+                            client);
   EXPECT_EQ(*http::find_header(h, "x-api-key"), "sk-ant-xyz");
   EXPECT_EQ(http::find_header(h, "authorization"), nullptr);
   EXPECT_EQ(http::find_header(h, "x-private"), nullptr);
@@ -111,10 +111,11 @@ TEST(Forwarding, ClientCredentialsAndHopByHopNeverReachTheProvider) {
             "claude-code-20250219,some-unknown-beta-2027-01-01");
   EXPECT_EQ(*http::find_header(h, "x-claude-code-session-id"), "abc");
 
-  auto o = upstream_headers(*snap->find("local"), client);  // no key configured
+  auto o = upstream_headers(*snap->find("local"), snap->find("local")->accounts[0].api_key,
+                            client);  // no key configured
   EXPECT_EQ(http::find_header(o, "authorization"), nullptr);
   EXPECT_EQ(http::find_header(o, "x-api-key"), nullptr);
-  auto g = upstream_headers(*snap->find("g"), client);
+  auto g = upstream_headers(*snap->find("g"), snap->find("g")->accounts[0].api_key, client);
   EXPECT_EQ(*http::find_header(g, "x-goog-api-key"), "gk");
 }
 
@@ -126,19 +127,22 @@ TEST(Forwarding, BetaAllowlistAndTranslatedHeaders) {
   http::Headers client{{"anthropic-beta", "claude-code-20250219, unknown-2027,b2"},
                        {"anthropic-version", "2023-06-01"},
                        {"content-type", "application/json; charset=utf-8"}};
-  auto a = upstream_headers(*snap->find("a"), client);
+  auto a = upstream_headers(*snap->find("a"), snap->find("a")->accounts[0].api_key, client);
   EXPECT_EQ(*http::find_header(a, "anthropic-beta"), "claude-code-20250219,b2");
   // Translated to another wire: Anthropic-only headers never reach the OpenAI provider.
-  auto o = translated_headers(*snap->find("o"), client);
+  auto o = translated_headers(*snap->find("o"), snap->find("o")->accounts[0].api_key, client);
   EXPECT_EQ(http::find_header(o, "anthropic-beta"), nullptr);
   EXPECT_EQ(http::find_header(o, "anthropic-version"), nullptr);
   EXPECT_EQ(*http::find_header(o, "content-type"), "application/json");
 }
 
 TEST(Forwarding, ResponseHeadersKeepRateLimitsDropFraming) {
-  http::Headers up{{"content-type", "text/event-stream"}, {"transfer-encoding", "chunked"},
-                   {"connection", "keep-alive"},        {"retry-after", "2"},
-                   {"x-ratelimit-remaining-requests", "9"}, {"anthropic-ratelimit-tokens-limit", "1"},
+  http::Headers up{{"content-type", "text/event-stream"},
+                   {"transfer-encoding", "chunked"},
+                   {"connection", "keep-alive"},
+                   {"retry-after", "2"},
+                   {"x-ratelimit-remaining-requests", "9"},
+                   {"anthropic-ratelimit-tokens-limit", "1"},
                    {"request-id", "req_up"}};
   auto h = client_headers(up);
   EXPECT_EQ(http::find_header(h, "transfer-encoding"), nullptr);
@@ -159,10 +163,11 @@ std::optional<std::string> env_with(const char* name) {
 
 TEST(Discovery, EnvironmentKeysAndOllamaProbe) {
   std::string probed;
-  auto cfg = discover_from_env(env_with, [&](const std::string& h, int p, std::chrono::milliseconds) {
-    probed = h + ":" + std::to_string(p);
-    return true;
-  });
+  auto cfg =
+      discover_from_env(env_with, [&](const std::string& h, int p, std::chrono::milliseconds) {
+        probed = h + ":" + std::to_string(p);
+        return true;
+      });
   ASSERT_EQ(cfg.providers.size(), 4u);
   EXPECT_EQ(cfg.providers[0].name, "anthropic");
   EXPECT_EQ(cfg.providers[1].name, "gemini");  // GOOGLE_API_KEY is the fallback for Gemini
@@ -173,8 +178,9 @@ TEST(Discovery, EnvironmentKeysAndOllamaProbe) {
   auto described = describe(cfg.providers[0]);
   EXPECT_EQ(described.find("sk-ant-1"), std::string::npos) << "a key leaked into: " << described;
 
-  auto none = discover_from_env([](const char*) -> std::optional<std::string> { return std::nullopt; },
-                                [](const std::string&, int, std::chrono::milliseconds) { return false; });
+  auto none =
+      discover_from_env([](const char*) -> std::optional<std::string> { return std::nullopt; },
+                        [](const std::string&, int, std::chrono::milliseconds) { return false; });
   EXPECT_TRUE(none.providers.empty());
 }
 

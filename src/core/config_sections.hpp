@@ -1,0 +1,27 @@
+#pragma once
+// Loaders for config sections that live outside config_load.cpp. Internal to core/; each throws
+// YamlFail with the offending node's position.
+
+#include <functional>
+#include <string>
+
+#include "core/config.hpp"
+
+namespace YAML {
+class Node;
+}
+
+namespace sluice::core {
+
+void load_routes(const YAML::Node& routes, Config& cfg);  // after providers
+void load_routing(const YAML::Node& routing, RoutingConfig& r);
+void load_catalog_overrides(const YAML::Node& catalog, Config& cfg, const std::string& file);
+/// `secret` reads an api_key node (with ${ENV} interpolation) and records its source.
+void load_accounts(const YAML::Node& accounts, ProviderConfig& p,
+                   const std::function<std::string(const YAML::Node&, std::string*)>& secret);
+
+/// The shipped catalog (data/catalog.yaml, compiled in), parsed once.
+const std::vector<ModelInfo>& shipped_catalog();
+const ModelInfo* find_shipped_model(std::string_view id);
+
+}  // namespace sluice::core
