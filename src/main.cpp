@@ -10,6 +10,8 @@ int main(int argc, char** argv) {
   sluice::cli::add_serve(app);
   sluice::cli::add_init(app);
   sluice::cli::add_fake_upstream(app);
+  sluice::cli::add_route(app);
+  sluice::cli::add_models(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

@@ -11,5 +11,7 @@ namespace sluice::cli {
 void add_serve(CLI::App& app);
 void add_init(CLI::App& app);
 void add_fake_upstream(CLI::App& app);
+void add_route(CLI::App& app);
+void add_models(CLI::App& app);
 
 }  // namespace sluice::cli

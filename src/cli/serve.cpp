@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "cli/commands.hpp"
+#include "cli/config_source.hpp"
 #include "core/log.hpp"
 #include "pipeline/gateway.hpp"
 #include "providers/discovery.hpp"
@@ -34,7 +35,8 @@ bool split_listen(const std::string& listen, std::string& host, std::uint16_t& p
   auto colon = listen.rfind(':');
   if (colon == std::string::npos) return false;
   host = listen.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   if (host.empty()) host = "0.0.0.0";
   try {
     int p = std::stoi(listen.substr(colon + 1));
@@ -46,29 +48,11 @@ bool split_listen(const std::string& listen, std::string& host, std::uint16_t& p
   return true;
 }
 
-std::string find_config(const std::string& explicit_path) {
-  if (!explicit_path.empty()) return explicit_path;
-  if (auto env = core::real_env("SLUICE_CONFIG"); env && !env->empty()) return *env;
-  if (std::filesystem::exists("sluice.yaml")) return "sluice.yaml";
-  return {};
-}
-
-/// Loads config from a file or the environment; on failure prints file:line:column and returns
-/// nullopt.
-std::optional<core::Config> load(const std::string& path) {
-  if (path.empty()) return providers::discover_from_env();
-  auto r = core::load_config_file(path);
-  if (auto* err = std::get_if<core::ConfigError>(&r)) {
-    log::error("config rejected: {}", err->to_string());
-    return std::nullopt;
-  }
-  return std::get<core::Config>(std::move(r));
-}
-
 void announce(const core::Config& cfg) {
   if (cfg.providers.empty()) {
-    log::warn("no providers: set a provider key (ANTHROPIC_API_KEY, OPENAI_API_KEY, GEMINI_API_KEY, "
-              "...), start Ollama, or run `sluice init` and pass --config");
+    log::warn(
+        "no providers: set a provider key (ANTHROPIC_API_KEY, OPENAI_API_KEY, GEMINI_API_KEY, "
+        "...), start Ollama, or run `sluice init` and pass --config");
   }
   for (const auto& p : cfg.providers) {
     log::info("provider {}", providers::describe(p));
@@ -87,24 +71,27 @@ void discover_models(providers::SnapshotHolder& holder, std::mutex& publish) {
   std::vector<std::pair<std::string, std::vector<std::string>>> found;
   for (const auto& p : snap->providers) {
     if (!p.config.discover_models) continue;
-    net::co_spawn(ioc, [&p, &found]() -> net::awaitable<void> {
-      auto models = co_await providers::fetch_models(p);  // not in the if: GCC 12 bug
-      if (models) {
-        log::info("provider {}: {} models discovered", p.config.name, models->size());
-        found.emplace_back(p.config.name, std::move(*models));
-      }
-    }, net::detached);
+    net::co_spawn(
+        ioc,
+        [&p, &found]() -> net::awaitable<void> {
+          auto models = co_await providers::fetch_models(p);  // not in the if: GCC 12 bug
+          if (models) {
+            log::info("provider {}: {} models discovered", p.config.name, models->size());
+            found.emplace_back(p.config.name, std::move(*models));
+          }
+        },
+        net::detached);
   }
   ioc.run();
   std::lock_guard lock(publish);
   auto cur = holder.get();
   if (cur->generation != snap->generation) return;  // a reload raced us; it runs its own discovery
-  holder.set(providers::make_snapshot(cur->config, found, cur->generation));
+  holder.set(providers::make_snapshot(cur->config, found, cur->generation, cur->health));
 }
 
 int serve(const ServeOptions& opt) {
   const std::string path = find_config(opt.config_path);
-  auto cfg = load(path);
+  auto cfg = load_config(path);
   if (!cfg) return 2;
   if (!opt.listen.empty()) cfg->listen = opt.listen;
   if (opt.threads >= 0) cfg->threads = opt.threads;
@@ -157,32 +144,33 @@ int serve(const ServeOptions& opt) {
 
   net::io_context signals_ioc;
   net::signal_set signals(signals_ioc, SIGINT, SIGTERM, SIGHUP);
-  std::function<void(boost::system::error_code, int)> on_signal =
-      [&](boost::system::error_code ec, int sig) {
-        if (ec) return;
-        if (sig == SIGHUP) {
-          if (path.empty()) {
-            log::info("SIGHUP: no config file to reload (config came from the environment)");
-          } else if (auto next = load(path)) {
-            std::lock_guard lock(publish);
-            if (next->listen != cfg->listen || next->threads != cfg->threads) {
-              log::warn("listen and threads changes take effect on restart");
-            }
-            announce(*next);
-            holder.set(providers::make_snapshot(std::move(*next), {}, ++generation));
-            log::info("config reloaded from {} (generation {})", path, generation);
-            discovery.emplace_back([&holder, &publish] { discover_models(holder, publish); });
-          } else {
-            log::warn("keeping the previous config");
-          }
-          signals.async_wait(on_signal);
-          return;
+  std::function<void(boost::system::error_code, int)> on_signal = [&](boost::system::error_code ec,
+                                                                      int sig) {
+    if (ec) return;
+    if (sig == SIGHUP) {
+      if (path.empty()) {
+        log::info("SIGHUP: no config file to reload (config came from the environment)");
+      } else if (auto next = load_config(path)) {
+        std::lock_guard lock(publish);
+        if (next->listen != cfg->listen || next->threads != cfg->threads) {
+          log::warn("listen and threads changes take effect on restart");
         }
-        log::info("signal {}: draining (up to {} ms), no new connections", sig,
-                  cfg->limits.drain_timeout.count());
-        gateway.set_draining();
-        server->stop();
-      };
+        announce(*next);
+        holder.set(
+            providers::make_snapshot(std::move(*next), {}, ++generation, holder.get()->health));
+        log::info("config reloaded from {} (generation {})", path, generation);
+        discovery.emplace_back([&holder, &publish] { discover_models(holder, publish); });
+      } else {
+        log::warn("keeping the previous config");
+      }
+      signals.async_wait(on_signal);
+      return;
+    }
+    log::info("signal {}: draining (up to {} ms), no new connections", sig,
+              cfg->limits.drain_timeout.count());
+    gateway.set_draining();
+    server->stop();
+  };
   signals.async_wait(on_signal);
   std::thread signal_thread([&] { signals_ioc.run(); });
 
@@ -201,9 +189,10 @@ int serve(const ServeOptions& opt) {
 void add_serve(CLI::App& app) {
   auto opt = std::make_shared<ServeOptions>();
   auto* cmd = app.add_subcommand("serve", "Run the gateway");
-  cmd->add_option("-c,--config", opt->config_path,
-                  "YAML config file (default: $SLUICE_CONFIG, ./sluice.yaml, else discover providers "
-                  "from the environment)");
+  cmd->add_option(
+      "-c,--config", opt->config_path,
+      "YAML config file (default: $SLUICE_CONFIG, ./sluice.yaml, else discover providers "
+      "from the environment)");
   cmd->add_option("-l,--listen", opt->listen, "HOST:PORT to listen on (default 127.0.0.1:4100)");
   cmd->add_option("--log-level", opt->log_level, "trace|debug|info|warn|error|off");
   cmd->add_option("--threads", opt->threads, "event loops (0: one per core)");

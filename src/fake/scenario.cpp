@@ -6,6 +6,7 @@
 #include <charconv>
 #include <fstream>
 #include <limits>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 
@@ -66,12 +67,18 @@ std::string where(std::string_view name, const YAML::Mark& mark) {
   return out;
 }
 
+/// Uniform in [0, 1), from a per-thread generator (no lock on the request path).
+double unit_random() {
+  thread_local std::mt19937_64 gen{std::random_device{}()};
+  return std::uniform_real_distribution<double>(0.0, 1.0)(gen);
+}
+
 ScenarioError script_error(std::string_view name, const YAML::Node& node, std::string_view what) {
   return {where(name, node.Mark()) + ": " + std::string(what)};
 }
 
 constexpr std::string_view kRuleKeys =
-    "match, times, status, retry_after, latency_ms, first_byte_ms, chunks, chunk_gap_ms, "
+    "match, times, chance, status, retry_after, latency_ms, first_byte_ms, chunks, chunk_gap_ms, "
     "reset_after, error_after, malformed";
 
 ScenarioResult<Script::Rule> parse_rule(const YAML::Node& node, std::string_view name,
@@ -112,6 +119,18 @@ ScenarioResult<Script::Rule> parse_rule(const YAML::Node& node, std::string_view
         return script_error(name, value, label + ": 'times' must be a non-negative integer");
       }
       rule.times = *v;
+      continue;
+    }
+    if (key == "chance") {
+      double v = -1;
+      try {
+        v = value.as<double>();
+      } catch (const YAML::Exception&) {
+      }
+      if (!(v >= 0 && v <= 1)) {
+        return script_error(name, value, label + ": 'chance' must be a number from 0 to 1");
+      }
+      rule.chance = v;
       continue;
     }
     if (key == "malformed") {
@@ -274,6 +293,9 @@ std::optional<Faults> Script::match(std::string_view path, std::string_view mode
     const Rule& r = rules_[i];
     if (!glob_match(r.path, path) || !glob_match(r.model, model)) {
       continue;
+    }
+    if (r.chance < 1 && unit_random() >= r.chance) {
+      continue;  // not this time: chaos runs draw per request
     }
     if (r.times >= 0) {
       auto& left = remaining_[i];

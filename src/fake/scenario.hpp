@@ -63,6 +63,7 @@ class Script {
     std::string path = "*";   // glob on the request path (no query)
     std::string model = "*";  // glob on the requested model
     std::int64_t times = -1;  // `times` as written; -1: unlimited
+    double chance = 1;        // applies to this fraction of matching requests (drawn each time)
     Faults faults;
     int line = 0;  // 1-based line of the rule in the file, for logs
   };

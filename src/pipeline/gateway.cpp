@@ -208,6 +208,11 @@ boost::asio::awaitable<void> Gateway::handle(http::Request& req, http::ResponseW
     ex.snapshot = snapshots_.get();
     co_return co_await pipeline_.run(ex);
   }
+  if (path.starts_with("/admin/")) {
+    auto snap = snapshots_.get();
+    auto [status, body] = admin_reply(*snap, req);
+    co_return co_await send_json(w, status, std::move(body), id);
+  }
   if (req.method == "GET" || req.method == "HEAD") {
     if (path == "/healthz") co_return co_await send_json(w, 200, R"({"status":"ok"})", id);
     if (path == "/readyz") {

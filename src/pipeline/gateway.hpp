@@ -17,7 +17,8 @@ class Gateway {
   explicit Gateway(providers::SnapshotHolder& snapshots);
 
   boost::asio::awaitable<void> handle(http::Request& req, http::ResponseWriter& w);
-  http::LocalReply local_reply(const http::Request& req, int status, std::string_view message) const;
+  http::LocalReply local_reply(const http::Request& req, int status,
+                               std::string_view message) const;
   /// Readiness goes false when a graceful stop begins, so balancers stop sending.
   void set_draining() { draining_.store(true); }
 
@@ -31,6 +32,10 @@ class Gateway {
   Pipeline pipeline_;
   std::atomic<bool> draining_{false};
 };
+
+/// The admin API's answer (status, JSON body) for a request under /admin/. Plain function:
+/// the gateway sends it outside the JSON building (see send_json).
+std::pair<int, std::string> admin_reply(const providers::Snapshot& snap, const http::Request& req);
 
 /// A new request id: "req_" + 24 hex digits (random per process, then a counter).
 std::string new_request_id();
