@@ -16,24 +16,23 @@ constexpr int kMaxAttempts = 20;
 RouteTarget load_target(const YAML::Node& n, const Config& cfg, const std::string& route) {
   RouteTarget t;
   t.line = n.Mark().line + 1;
-  YAML::Node where = n;
-  std::string spec;
-  if (n.IsScalar()) {
-    spec = scalar(n, "route target");
-  } else {
+  // Not a YAML::Node variable re-pointed at the target: yaml-cpp's Node::operator= writes into
+  // the node it refers to.
+  const bool short_form = n.IsScalar();
+  if (!short_form) {
     check_keys(n, "a route target", {"target", "weight", "account"});
     if (!n["target"]) fail(n, "route target needs target: provider/model");
-    where = n["target"];
-    spec = scalar(where, "target");
     if (n["weight"]) t.weight = number(n["weight"], "weight", 0, 1e6);
     if (n["account"]) t.account = scalar(n["account"], "account");
   }
+  const YAML::Node spec_node = short_form ? n : n["target"];
+  const std::string spec = scalar(spec_node, "route target");
   auto slash = spec.find('/');
   const ProviderConfig* p =
       slash == std::string::npos ? nullptr : cfg.find_provider(spec.substr(0, slash));
   if (!p || slash + 1 >= spec.size()) {
-    fail(where, "route '" + route + "' target '" + spec +
-                    "' must be provider/model with a configured provider");
+    fail(spec_node, "route '" + route + "' target '" + spec +
+                        "' must be provider/model with a configured provider");
   }
   t.provider = p->name;
   t.model = spec.substr(slash + 1);

@@ -29,7 +29,9 @@ bool same_secret(std::string_view a, std::string_view b) {
 }
 
 std::optional<std::string> param(std::string_view query, std::string_view name) {
-  auto parsed = boost::urls::parse_query(query);
+  // An empty view may have a null data(), which Boost.URL 1.81 passes to strlen.
+  if (query.empty()) return std::nullopt;
+  auto parsed = boost::urls::parse_query(boost::core::string_view(query.data(), query.size()));
   if (!parsed) return std::nullopt;
   for (const auto& p : boost::urls::params_view(*parsed)) {  // decoded (%20, +)
     if (p.key == name) return std::string(p.value);

@@ -39,6 +39,7 @@ protocol::StreamSignal signal_of(const ir::Event& ev) {
   using K = ir::Event::Kind;
   switch (ev.kind) {
     case K::Start:
+    case K::PartStart:
     case K::Usage:
       return protocol::StreamSignal::Framing;
     case K::Error:

@@ -69,7 +69,11 @@ StreamSignal classify_stream_event(Endpoint wire, const http::SseEvent& ev) {
   switch (wire) {
     case Endpoint::Messages: {
       if (ev.event == "error") return StreamSignal::Error;
-      if (ev.event == "message_start" || ev.event == "ping") return StreamSignal::Framing;
+      // A block's start says only what comes (an empty text block, a tool's name): content is
+      // in the deltas that follow.
+      if (ev.event == "message_start" || ev.event == "ping" || ev.event == "content_block_start") {
+        return StreamSignal::Framing;
+      }
       if (ev.event == "message_delta") {
         const auto v = parse(ev.data);
         const auto* delta = member(v, "delta");
@@ -82,7 +86,8 @@ StreamSignal classify_stream_event(Endpoint wire, const http::SseEvent& ev) {
     case Endpoint::Responses: {
       if (ev.event == "error" || ev.event == "response.failed") return StreamSignal::Error;
       if (ev.event == "response.created" || ev.event == "response.in_progress" ||
-          ev.event == "response.queued") {
+          ev.event == "response.queued" || ev.event == "response.output_item.added" ||
+          ev.event == "response.content_part.added") {
         return StreamSignal::Framing;
       }
       if (ev.event == "response.incomplete") {
