@@ -181,6 +181,13 @@ boost::asio::awaitable<void> Gateway::list_models(http::Request& req, http::Resp
   co_await send_json(w, status, std::move(body), request_id);
 }
 
+boost::asio::awaitable<void> Gateway::admin(http::Request& req, http::ResponseWriter& w,
+                                            const std::string& request_id) {
+  auto snap = snapshots_.get();
+  auto [status, body] = admin_reply(*snap, req);
+  co_await send_json(w, status, std::move(body), request_id);
+}
+
 boost::asio::awaitable<void> Gateway::handle(http::Request& req, http::ResponseWriter& w) {
   const auto path = req.path();
   const auto id = new_request_id();
@@ -208,11 +215,7 @@ boost::asio::awaitable<void> Gateway::handle(http::Request& req, http::ResponseW
     ex.snapshot = snapshots_.get();
     co_return co_await pipeline_.run(ex);
   }
-  if (path.starts_with("/admin/")) {
-    auto snap = snapshots_.get();
-    auto [status, body] = admin_reply(*snap, req);
-    co_return co_await send_json(w, status, std::move(body), id);
-  }
+  if (path.starts_with("/admin/")) co_return co_await admin(req, w, id);
   if (req.method == "GET" || req.method == "HEAD") {
     if (path == "/healthz") co_return co_await send_json(w, 200, R"({"status":"ok"})", id);
     if (path == "/readyz") {

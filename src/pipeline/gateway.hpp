@@ -27,6 +27,8 @@ class Gateway {
                                          const std::string& request_id);
   boost::asio::awaitable<void> list_models(http::Request& req, http::ResponseWriter& w,
                                            const std::string& request_id);
+  boost::asio::awaitable<void> admin(http::Request& req, http::ResponseWriter& w,
+                                     const std::string& request_id);
 
   providers::SnapshotHolder& snapshots_;
   Pipeline pipeline_;
