@@ -138,7 +138,11 @@ class ExecuteStage final : public Stage {
         // Round again on a target this request already tried: wait its retry-after, or back off.
         auto wait = routing::backoff(tries[pick], routing_cfg, routing::random_seed());
         const auto view = t.health->view(Clock::now(), routing_cfg.health);
-        if (view.available_in) wait = std::max(wait, *view.available_in);
+        if (view.available_in) {
+          // The upstream asks for longer than sluice waits: the client gets its answer.
+          if (*view.available_in > routing_cfg.retry_after_max) break;
+          wait = std::max(wait, *view.available_in);
+        }
         if (Clock::now() + wait >= deadline) break;
         timer.expires_after(wait);
         co_await timer.async_wait(boost::asio::use_awaitable);
@@ -158,10 +162,6 @@ class ExecuteStage final : public Stage {
                 ex.attempts, t.label(), routing::to_string(a.failure),
                 a.status ? " " + std::to_string(a.status) : std::string());
       note_fallback(ex, t, a);
-      if (a.retry_after && *a.retry_after > routing_cfg.retry_after_max && plan.eligible == 1) {
-        held = std::move(a.held);  // the upstream asks for longer than we wait: tell the client
-        break;
-      }
       held = std::move(a.held);
     }
     if (held) {
