@@ -179,8 +179,7 @@ json::object explain(const providers::Snapshot& snap, const ExplainQuery& q) {
       s.target = &t;
       s.health = t.health->view(Clock::now(), cfg.health);
       const std::uint64_t outn = q.traits.max_output ? q.traits.max_output : 1024;
-      if (t.info)
-        s.cost_usd = (q.traits.prompt_tokens * t.info->input + outn * t.info->output) / 1e6;
+      if (t.info) s.cost_usd = providers::estimate_cost_usd(*t.info, q.traits.prompt_tokens, outn);
       candidates.push_back(candidate_json(s, nullptr, a + 1));
     }
     out["route"] = nullptr;
@@ -212,8 +211,9 @@ std::string explain_text(const json::object& e) {
                      req.at("needs").as_string().empty() ? std::string("nothing special")
                                                          : str(req.if_contains("needs")),
                      str(req.if_contains("prompt_tokens")),
-                     req.at("max_output").to_number<std::int64_t>() ? str(req.if_contains("max_output"))
-                                                     : std::string("not set"));
+                     req.at("max_output").to_number<std::int64_t>()
+                         ? str(req.if_contains("max_output"))
+                         : std::string("not set"));
   out += fmt::format("resolved  via {}", str(e.if_contains("resolved_via")));
   if (!e.at("route").is_null()) {
     out += fmt::format(" -> route '{}' ({}; up to {} attempts within {} ms)",
