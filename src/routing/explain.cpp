@@ -178,7 +178,7 @@ json::object explain(const providers::Snapshot& snap, const ExplainQuery& q) {
       Scored s;
       s.target = &t;
       s.health = t.health->view(Clock::now(), cfg.health);
-      const std::uint64_t outn = q.traits.max_output ? q.traits.max_output : 1024;
+      const std::uint64_t outn = q.traits.max_output ? q.traits.max_output : kAssumedOutputTokens;
       if (t.info) s.cost_usd = providers::estimate_cost_usd(*t.info, q.traits.prompt_tokens, outn);
       candidates.push_back(candidate_json(s, nullptr, a + 1));
     }

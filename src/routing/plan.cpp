@@ -11,9 +11,6 @@
 namespace sluice::routing {
 namespace {
 
-// Output tokens assumed for pricing when the request does not cap them.
-constexpr std::uint64_t kAssumedOutput = 1024;
-
 std::uint64_t splitmix(std::uint64_t& x) {
   std::uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -38,7 +35,7 @@ Exclusion fit(const Target& t, const RequestTraits& traits) {
 void score(Scored& s, const RequestTraits& traits, const PlanOptions& opts) {
   const Target& t = *s.target;
   const HealthView& h = s.health;
-  const std::uint64_t out = traits.max_output ? traits.max_output : kAssumedOutput;
+  const std::uint64_t out = traits.max_output ? traits.max_output : kAssumedOutputTokens;
   if (t.info) s.cost_usd = providers::estimate_cost_usd(*t.info, traits.prompt_tokens, out);
   s.score[kHealth] = h.circuit == Circuit::HalfOpen ? 0.25 : 1.0 - h.error_rate;
   s.score[kCapability] = t.info ? t.info->tier / 5.0 : 0.5;

@@ -24,6 +24,8 @@ struct RequestTraits {
   std::uint64_t max_output = 0;     // as requested; 0 = not said
 };
 RequestTraits traits_of(const ir::Request& req);
+/// Output tokens assumed for pricing a request that does not cap them.
+constexpr std::uint64_t kAssumedOutputTokens = 1024;
 
 enum Policy : std::size_t {
   kCheapest,
