@@ -32,6 +32,7 @@ using boost::system::error_code;
 using Clock = std::chrono::steady_clock;
 constexpr auto kTuple = net::as_tuple(net::use_awaitable);
 constexpr auto kPoolIdleMax = std::chrono::seconds(30);  // providers close idle conns at ~60 s
+constexpr auto kTrustIdle = std::chrono::seconds(1);     // younger idle conns skip looks_dead()
 constexpr std::size_t kPoolPerOrigin = 256;
 constexpr auto kDnsTtl = std::chrono::seconds(60);
 
@@ -99,7 +100,10 @@ ConnPtr take_pooled(PoolService& pool, const std::string& key) {
   while (!q.empty()) {
     ConnPtr c = std::move(q.back());  // most recently used: warmest, least likely closed
     q.pop_back();
-    if (now - c->idle_since < kPoolIdleMax && !looks_dead(*c)) {
+    // A connection used within the last second is taken on trust: probing it costs a syscall
+    // per request, and a close that raced us is caught by the retry on a reused connection.
+    const auto idle = now - c->idle_since;
+    if (idle < kPoolIdleMax && (idle < kTrustIdle || !looks_dead(*c))) {
       c->reused = true;
       ++pool.stats.reused;
       return c;

@@ -12,6 +12,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <sys/socket.h>
+
+#include <cerrno>
 #include <list>
 #include <mutex>
 #include <optional>
@@ -130,8 +133,9 @@ class SessionWriter final : public ResponseWriter {
   bool started() const override { return started_; }
 
   net::awaitable<void> wait_client_gone() override {
-    // Reads on the raw socket so the tcp_stream's write deadline never applies to this wait.
-    // Bytes that arrive (a pipelined next request) are kept for the session's next read.
+    // Waits for readability on the raw socket (no speculative read, which would cost an EAGAIN
+    // recv per request), so the tcp_stream's write deadline never applies to this wait. Bytes
+    // that arrive (a pipelined next request) are kept for the session's next read.
     auto& sock = stream_.socket();
     for (;;) {
       if (buffer_.size() > opts_.max_header_bytes) {
@@ -140,10 +144,17 @@ class SessionWriter final : public ResponseWriter {
         co_await forever.async_wait(kTuple);
         co_return;
       }
-      auto [ec, n] = co_await sock.async_read_some(buffer_.prepare(4096), kTuple);
-      buffer_.commit(n);
+      auto [ec] = co_await sock.async_wait(tcp::socket::wait_read, kTuple);
       if (ec) {
         if (ec != net::error::operation_aborted) client_gone_ = true;
+        co_return;
+      }
+      auto space = buffer_.prepare(4096);
+      const ssize_t n = ::recv(sock.native_handle(), space.data(), space.size(), MSG_DONTWAIT);
+      if (n > 0) {
+        buffer_.commit(static_cast<std::size_t>(n));
+      } else if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+        client_gone_ = true;  // closed, or reset
         co_return;
       }
     }
