@@ -174,7 +174,8 @@ json::object explain(const providers::Snapshot& snap, const ExplainQuery& q) {
       t.model = res.model;
       t.account = a;
       t.info = snap.catalog.find(res.model);
-      t.health = &snap.health->get(p->config.name, p->accounts[a].name, res.model);
+      t.health = &snap.health->get(p->config.name, p->accounts[a].name,
+                                   p->serves(res.model) ? res.model : "*");
       Scored s;
       s.target = &t;
       s.health = t.health->view(Clock::now(), cfg.health);

@@ -64,9 +64,8 @@ void score_relative(std::vector<Scored>& all, std::size_t eligible) {
     // Excluded candidates can beat the eligible minimum; scores stay within [0, 1].
     s.score[kCheapest] =
         s.cost_usd < 0 ? 0.0 : std::min(1.0, (min_cost + kEps) / (s.cost_usd + kEps));
-    s.score[kLatency] = s.health.ttfb_ms < 0
-                            ? 0.5
-                            : std::min(1.0, (min_ttfb + kEps) / (s.health.ttfb_ms + kEps));
+    s.score[kLatency] =
+        s.health.ttfb_ms < 0 ? 0.5 : std::min(1.0, (min_ttfb + kEps) / (s.health.ttfb_ms + kEps));
   }
 }
 

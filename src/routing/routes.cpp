@@ -48,6 +48,7 @@ std::vector<Target> direct_targets(const providers::Snapshot& snap, const provid
   std::vector<Target> out;
   out.reserve(p.accounts.size());
   const auto* info = snap.catalog.find(model);
+  const bool listed = p.serves(model);
   // Start at a different account each time so that keys share the load.
   const std::size_t n = p.accounts.size();
   const std::size_t first = n > 1 ? p.rotation->fetch_add(1, std::memory_order_relaxed) % n : 0;
@@ -58,7 +59,9 @@ std::vector<Target> direct_targets(const providers::Snapshot& snap, const provid
     t.model = model;
     t.account = a;
     t.info = info;
-    t.health = &snap.health->get(p.config.name, p.accounts[a].name, model);
+    // Names the provider does not list share one record per account, so that clients sending
+    // arbitrary model names cannot grow the registry without bound.
+    t.health = &snap.health->get(p.config.name, p.accounts[a].name, listed ? model : "*");
     out.push_back(std::move(t));
   }
   return out;

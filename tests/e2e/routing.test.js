@@ -236,9 +236,10 @@ describe('balancing', () => {
     const keys = (await fakeB.requests(6)).map((r) => r.headers.authorization);
     assert.equal(keys.filter((k) => k === 'Bearer acct-key-1').length, 3, keys.join(' '));
     assert.equal(keys.filter((k) => k === 'Bearer acct-key-2').length, 3, keys.join(' '));
+    // Each account has its own health record (unlisted model names share one per account).
     const health = await (await fetchT(`${sluice.url}/admin/health`)).json();
     const names = health.targets.map((t) => t.target);
-    assert.ok(names.includes('keys/team-1/gpt-fake') && names.includes('keys/team-2/gpt-fake'), names.join(' '));
+    assert.ok(names.includes('keys/team-1/*') && names.includes('keys/team-2/*'), names.join(' '));
   });
 });
 
