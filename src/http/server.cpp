@@ -14,7 +14,9 @@
 
 #include <sys/socket.h>
 
+#include <array>
 #include <cerrno>
+#include <cstdio>
 #include <list>
 #include <mutex>
 #include <optional>
@@ -58,23 +60,16 @@ class SessionWriter final : public ResponseWriter {
   net::awaitable<bool> send(int status, Headers headers, std::string body) override {
     if (started_ || dead_) co_return false;
     started_ = true;
-    bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(status), 11};
-    res.reason(reason(status));  // Beast has no phrase for 529 and other vendor statuses
-    for (auto& h : headers) res.insert(h.name, h.value);
-    res.keep_alive(keep_alive_);
-    res.content_length(body.size());
-    if (!head_) res.body() = std::move(body);
-    bhttp::response_serializer<bhttp::string_body> sr{res};
-    if (head_) sr.split(true);
+    // The head is written by hand into one buffer and goes out with the body in one gather
+    // write: Beast's serializer iterated its buffer sequences for ~7% of a chat request's CPU.
+    std::string head = response_head(status, headers);
+    head += "Content-Length: ";
+    head += std::to_string(body.size());
+    head += "\r\n\r\n";
+    const std::array<net::const_buffer, 2> bufs{net::buffer(head),
+                                                head_ ? net::const_buffer() : net::buffer(body)};
     stream_.expires_after(opts_.write_timeout);
-    // No co_await inside ?: — GCC 12 evaluates both arms.
-    error_code ec;
-    std::size_t n = 0;
-    if (head_) {
-      std::tie(ec, n) = co_await bhttp::async_write_header(stream_, sr, kTuple);
-    } else {
-      std::tie(ec, n) = co_await bhttp::async_write(stream_, sr, kTuple);
-    }
+    auto [ec, n] = co_await net::async_write(stream_, bufs, kTuple);
     stream_.expires_never();
     bytes_ += n;
     finished_ = !ec;
@@ -86,14 +81,10 @@ class SessionWriter final : public ResponseWriter {
     if (started_ || dead_) co_return false;
     started_ = true;
     streaming_ = true;
-    bhttp::response<bhttp::empty_body> res{static_cast<bhttp::status>(status), 11};
-    res.reason(reason(status));
-    for (auto& h : headers) res.insert(h.name, h.value);
-    res.keep_alive(keep_alive_);
-    res.chunked(true);
-    bhttp::response_serializer<bhttp::empty_body> sr{res};
+    std::string head = response_head(status, headers);
+    head += "Transfer-Encoding: chunked\r\n\r\n";
     stream_.expires_after(opts_.write_timeout);
-    auto [ec, n] = co_await bhttp::async_write_header(stream_, sr, kTuple);
+    auto [ec, n] = co_await net::async_write(stream_, net::buffer(head), kTuple);
     stream_.expires_never();
     bytes_ += n;
     dead_ = static_cast<bool>(ec);
@@ -103,8 +94,14 @@ class SessionWriter final : public ResponseWriter {
   net::awaitable<bool> write_chunk(std::string_view data) override {
     if (!streaming_ || dead_ || finished_) co_return false;
     if (data.empty()) co_return true;
+    // "<hex size>\r\n" + data + "\r\n" as one gather write.
+    char size_line[24];
+    const int len = std::snprintf(size_line, sizeof size_line, "%zx\r\n", data.size());
+    const std::array<net::const_buffer, 3> bufs{
+        net::buffer(size_line, static_cast<std::size_t>(len)), net::buffer(data),
+        net::buffer("\r\n", 2)};
     stream_.expires_after(opts_.write_timeout);
-    auto [ec, n] = co_await net::async_write(stream_, bhttp::make_chunk(net::buffer(data)), kTuple);
+    auto [ec, n] = co_await net::async_write(stream_, bufs, kTuple);
     stream_.expires_never();
     bytes_ += n;
     dead_ = static_cast<bool>(ec);
@@ -114,7 +111,7 @@ class SessionWriter final : public ResponseWriter {
   net::awaitable<bool> end_stream() override {
     if (!streaming_ || dead_ || finished_) co_return false;
     stream_.expires_after(opts_.write_timeout);
-    auto [ec, n] = co_await net::async_write(stream_, bhttp::make_chunk_last(), kTuple);
+    auto [ec, n] = co_await net::async_write(stream_, net::buffer("0\r\n\r\n", 5), kTuple);
     stream_.expires_never();
     bytes_ += n;
     finished_ = !ec;
@@ -166,6 +163,35 @@ class SessionWriter final : public ResponseWriter {
   bool dead() const { return dead_ || client_gone_; }
 
  private:
+  /// "HTTP/1.1 <status> <reason>" and the headers, without framing headers or the final CRLF.
+  /// Header fields that could break the framing (CR/LF in a value, the framing headers
+  /// themselves) are left out: the writer owns Content-Length, Transfer-Encoding and Connection.
+  std::string response_head(int status, const Headers& headers) const {
+    std::size_t size = 64;
+    for (const auto& h : headers) size += h.name.size() + h.value.size() + 4;
+    std::string head;
+    head.reserve(size + 48);
+    head += "HTTP/1.1 ";
+    head += std::to_string(status);
+    head += ' ';
+    head += reason(status);
+    head += "\r\n";
+    for (const auto& h : headers) {
+      if (h.value.find_first_of("\r\n") != std::string::npos ||
+          h.name.find_first_of("\r\n: ") != std::string::npos ||
+          beast::iequals(h.name, "content-length") ||
+          beast::iequals(h.name, "transfer-encoding") || beast::iequals(h.name, "connection")) {
+        continue;
+      }
+      head += h.name;
+      head += ": ";
+      head += h.value;
+      head += "\r\n";
+    }
+    if (!keep_alive_) head += "Connection: close\r\n";
+    return head;
+  }
+
   beast::tcp_stream& stream_;
   beast::flat_buffer& buffer_;
   const ServerOptions& opts_;
