@@ -324,8 +324,7 @@ net::awaitable<std::variant<ConnPtr, UpstreamError>> connect(const Origin& o,
 }
 
 /// The request head written by hand (Beast's serializer iterated buffer sequences for a
-/// visible share of each request's CPU). Framing is ours: Host, Content-Length and Connection
-/// from the caller's headers are skipped, as is any field that could break the framing.
+/// visible share of each request's CPU). Framing is ours (append_header_lines).
 std::string request_head(const UpstreamRequest& req, const Origin& origin) {
   std::size_t size = req.method.size() + req.target.size() + origin.host_header.size() + 64;
   for (const auto& h : req.headers) size += h.name.size() + h.value.size() + 4;
@@ -337,18 +336,7 @@ std::string request_head(const UpstreamRequest& req, const Origin& origin) {
   head += " HTTP/1.1\r\nHost: ";
   head += origin.host_header;
   head += "\r\n";
-  for (const auto& h : req.headers) {
-    if (h.value.find_first_of("\r\n") != std::string::npos ||
-        h.name.find_first_of("\r\n: ") != std::string::npos || beast::iequals(h.name, "host") ||
-        beast::iequals(h.name, "content-length") || beast::iequals(h.name, "transfer-encoding") ||
-        beast::iequals(h.name, "connection")) {
-      continue;
-    }
-    head += h.name;
-    head += ": ";
-    head += h.value;
-    head += "\r\n";
-  }
+  append_header_lines(head, req.headers);
   if (!req.body.empty() || req.method == "POST" || req.method == "PUT") {
     head += "Content-Length: ";
     head += std::to_string(req.body.size());

@@ -38,6 +38,11 @@ struct Request {
   std::string_view query() const;  // target after '?', without it; empty if none
 };
 
+/// Appends "name: value\r\n" per header, for a head written by hand. Left out: the framing
+/// headers the writer owns (host, content-length, transfer-encoding, connection) and any field
+/// whose name or value could break HTTP/1.1 framing (CR, LF; separators in a name).
+void append_header_lines(std::string& out, const Headers& headers);
+
 /// Reason phrase for a status code ("Not Found"), for status lines and logs.
 std::string_view reason(int status);
 

@@ -2,13 +2,13 @@
 
 #include "http/server.hpp"
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -163,9 +163,8 @@ class SessionWriter final : public ResponseWriter {
   bool dead() const { return dead_ || client_gone_; }
 
  private:
-  /// "HTTP/1.1 <status> <reason>" and the headers, without framing headers or the final CRLF.
-  /// Header fields that could break the framing (CR/LF in a value, the framing headers
-  /// themselves) are left out: the writer owns Content-Length, Transfer-Encoding and Connection.
+  /// "HTTP/1.1 <status> <reason>" and the headers (append_header_lines: the writer owns the
+  /// framing headers), without the final CRLF.
   std::string response_head(int status, const Headers& headers) const {
     std::size_t size = 64;
     for (const auto& h : headers) size += h.name.size() + h.value.size() + 4;
@@ -176,18 +175,7 @@ class SessionWriter final : public ResponseWriter {
     head += ' ';
     head += reason(status);
     head += "\r\n";
-    for (const auto& h : headers) {
-      if (h.value.find_first_of("\r\n") != std::string::npos ||
-          h.name.find_first_of("\r\n: ") != std::string::npos ||
-          beast::iequals(h.name, "content-length") ||
-          beast::iequals(h.name, "transfer-encoding") || beast::iequals(h.name, "connection")) {
-        continue;
-      }
-      head += h.name;
-      head += ": ";
-      head += h.value;
-      head += "\r\n";
-    }
+    append_header_lines(head, headers);
     if (!keep_alive_) head += "Connection: close\r\n";
     return head;
   }
@@ -219,8 +207,11 @@ void ensure_port_free(const net::ip::address& addr, std::uint16_t port) {
 class ServerImpl final : public Server {
  public:
   ServerImpl(ServerOptions options, Handler handler, LocalReplyFn local_reply)
-      : opts_(std::move(options)), handler_(std::move(handler)), local_reply_(std::move(local_reply)) {
-    int n = opts_.threads > 0 ? opts_.threads : static_cast<int>(std::thread::hardware_concurrency());
+      : opts_(std::move(options)),
+        handler_(std::move(handler)),
+        local_reply_(std::move(local_reply)) {
+    int n =
+        opts_.threads > 0 ? opts_.threads : static_cast<int>(std::thread::hardware_concurrency());
     if (n <= 0) n = 1;
     auto addr = net::ip::make_address(opts_.host);
     std::uint16_t port = opts_.port;
@@ -353,8 +344,7 @@ class ServerImpl final : public Server {
         } else if (hec == beast::error::timeout) {
           co_await reply_and_close(stream, buffer, req, 408, "timed out reading request headers");
         } else if (hec != bhttp::error::end_of_stream && hec != net::error::eof &&
-                   hec != net::error::connection_reset &&
-                   hec != net::error::operation_aborted) {
+                   hec != net::error::connection_reset && hec != net::error::operation_aborted) {
           co_await reply_and_close(stream, buffer, req, 400,
                                    "malformed HTTP request: " + hec.message());
         }
@@ -407,7 +397,7 @@ class ServerImpl final : public Server {
       if (auto* enc = find_header(req.headers, "content-encoding"); enc && !req.body.empty()) {
         auto decoded = decode_body(*enc, req.body, opts_.max_body_bytes);
         if (decoded.status != DecodeStatus::Ok) {
-          int status = decoded.status == DecodeStatus::TooLarge     ? 413
+          int status = decoded.status == DecodeStatus::TooLarge      ? 413
                        : decoded.status == DecodeStatus::Unsupported ? 415
                                                                      : 400;
           std::string msg = decoded.status == DecodeStatus::TooLarge
@@ -467,7 +457,8 @@ class ServerImpl final : public Server {
 
 std::unique_ptr<Server> Server::create(ServerOptions options, Handler handler,
                                        LocalReplyFn local_reply) {
-  return std::make_unique<ServerImpl>(std::move(options), std::move(handler), std::move(local_reply));
+  return std::make_unique<ServerImpl>(std::move(options), std::move(handler),
+                                      std::move(local_reply));
 }
 
 }  // namespace sluice::http
