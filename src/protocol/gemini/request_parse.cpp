@@ -214,20 +214,32 @@ class RequestParser {
     out.back() = std::move(tmp.back());
   }
 
+  /// functionCall and functionResponse share a shape: an object with a required name and an
+  /// optional object payload (`args` or `response`).
   template <class Where>
-  Err function_call(const bj::value& v, const Where& w, std::vector<ir::Part>& out) {
+  Err named_payload(const bj::value& v, const Where& w, std::string_view key,
+                    std::string_view& name, const bj::value*& payload) {
     if (!v.is_object()) {
       return bad(w() + ": must be an object");
     }
     const auto& o = v.get_object();
-    const auto name = str(get(o, "name"));
+    name = str(get(o, "name"));
     if (name.empty()) {
       return bad(w() + ".name: required");
     }
-    const auto* args = get(o, "args");
-    if (args && !args->is_object() && !args->is_null()) {
-      return bad(w() + ".args: must be an object");
+    payload = get(o, key);
+    if (payload && !payload->is_object() && !payload->is_null()) {
+      return bad(w() + "." + std::string(key) + ": must be an object");
     }
+    return std::nullopt;
+  }
+
+  template <class Where>
+  Err function_call(const bj::value& v, const Where& w, std::vector<ir::Part>& out) {
+    std::string_view name;
+    const bj::value* args = nullptr;
+    if (auto err = named_payload(v, w, "args", name, args)) return err;
+    const auto& o = v.get_object();
     ir::Part call;
     call.kind = ir::Part::Kind::ToolCall;
     call.name = std::string(name);
@@ -261,18 +273,10 @@ class RequestParser {
 
   template <class Where>
   Err function_response(const bj::value& v, const Where& w, std::vector<ir::Part>& out) {
-    if (!v.is_object()) {
-      return bad(w() + ": must be an object");
-    }
+    std::string_view name;
+    const bj::value* response = nullptr;
+    if (auto err = named_payload(v, w, "response", name, response)) return err;
     const auto& o = v.get_object();
-    const auto name = str(get(o, "name"));
-    if (name.empty()) {
-      return bad(w() + ".name: required");
-    }
-    const auto* response = get(o, "response");
-    if (response && !response->is_object() && !response->is_null()) {
-      return bad(w() + ".response: must be an object");
-    }
     ir::Part res;
     res.kind = ir::Part::Kind::ToolResult;
     res.name = std::string(name);

@@ -89,16 +89,7 @@ class Encoder final : public StreamEncoder {
     } else if (p.kind == ir::Part::Kind::RedactedReasoning) {
       std::string sig(kRedactedSig);
       sig += p.data;
-      chunk(
-          out,
-          [&](Writer& w) {
-            w.begin_object()
-                .field("text", "")
-                .key("thought")
-                .boolean(true)
-                .field("thoughtSignature", sig);
-          },
-          false);
+      signed_empty_thought(out, sig);
     }
   }
 
@@ -111,16 +102,7 @@ class Encoder final : public StreamEncoder {
       auto sig = sig_for_client(signature_);
       if (reasoning_text_) {
         // Closes the thought: a Gemini client keeps it with the thought text it follows.
-        chunk(
-            out,
-            [&](Writer& w) {
-              w.begin_object()
-                  .field("text", "")
-                  .key("thought")
-                  .boolean(true)
-                  .field("thoughtSignature", sig);
-            },
-            false);
+        signed_empty_thought(out, sig);
       } else {
         if (!pending_sig_.empty()) {
           chunk(
@@ -135,6 +117,20 @@ class Encoder final : public StreamEncoder {
 
   /// One chunk with one part: `body` opens the part object and writes its fields; a pending
   /// signature is attached when `takes_sig`.
+  /// An empty thought part that only carries a signature.
+  void signed_empty_thought(std::string& out, std::string_view sig) {
+    chunk(
+        out,
+        [&](Writer& w) {
+          w.begin_object()
+              .field("text", "")
+              .key("thought")
+              .boolean(true)
+              .field("thoughtSignature", sig);
+        },
+        false);
+  }
+
   template <class Body>
   void chunk(std::string& out, Body&& body, bool takes_sig, std::string_view finish_reason = {}) {
     out += kHead;
