@@ -48,7 +48,7 @@ Catalog::Catalog(const std::vector<core::ModelInfo>& overrides) {
 }
 
 const core::ModelInfo* Catalog::exact(std::string_view id) const {
-  auto it = index_.find(std::string(id));
+  auto it = index_.find(id);
   return it == index_.end() ? nullptr : &entries_[it->second];
 }
 

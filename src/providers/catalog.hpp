@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/model_info.hpp"
+#include "core/string_hash.hpp"
 
 namespace sluice::providers {
 
@@ -24,7 +25,7 @@ class Catalog {
  private:
   const core::ModelInfo* exact(std::string_view id) const;
   std::vector<core::ModelInfo> entries_;
-  std::unordered_map<std::string, std::size_t> index_;
+  core::StringMap<std::size_t> index_;
 };
 
 /// USD for a request of `input` prompt tokens and `output` completion tokens.

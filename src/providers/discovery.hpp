@@ -17,7 +17,8 @@ bool tcp_probe(const std::string& host, int port, std::chrono::milliseconds time
 /// GEMINI_API_KEY/GOOGLE_API_KEY, MISTRAL_API_KEY, GROQ_API_KEY, XAI_API_KEY, DEEPSEEK_API_KEY,
 /// OPENROUTER_API_KEY (and the matching *_BASE_URL overrides), plus an Ollama at OLLAMA_HOST or
 /// 127.0.0.1:11434 when it answers within 300 ms.
-core::Config discover_from_env(core::EnvLookup env = core::real_env, const PortProbe& probe = tcp_probe);
+core::Config discover_from_env(core::EnvLookup env = core::real_env,
+                               const PortProbe& probe = tcp_probe);
 
 /// One human line per provider ("anthropic (anthropic) https://api.anthropic.com key from
 /// ${ANTHROPIC_API_KEY}"), never the key itself.

@@ -7,10 +7,6 @@
 
 namespace sluice::providers {
 
-bool Provider::serves(std::string_view model) const {
-  return std::find(models.begin(), models.end(), model) != models.end();
-}
-
 std::size_t Provider::account_index(std::string_view name) const {
   for (std::size_t i = 0; i < accounts.size(); ++i) {
     if (accounts[i].name == name) return i;
@@ -42,15 +38,24 @@ SnapshotPtr make_snapshot(
     Provider p;
     p.config = pc;
     p.origin = *http::Origin::parse(pc.base_url);  // validated at load time
-    p.models = pc.models;
     p.accounts = pc.accounts;
     if (p.accounts.empty()) p.accounts.push_back({"default", pc.api_key, pc.api_key_source});
+    const auto records = [&](const std::string& model) {
+      std::vector<routing::TargetHealth*> out;
+      for (const auto& a : p.accounts) out.push_back(&snap->health->get(pc.name, a.name, model));
+      return out;
+    };
+    const auto add = [&](const std::string& m) {
+      if (p.listed_health.contains(m)) return;
+      p.models.push_back(m);
+      p.listed_health.emplace(m, records(m));
+    };
+    for (const auto& m : pc.models) add(m);
     for (const auto& [name, models] : discovered) {
       if (name != pc.name) continue;
-      for (const auto& m : models) {
-        if (!p.serves(m)) p.models.push_back(m);
-      }
+      for (const auto& m : models) add(m);
     }
+    p.unlisted_health = records("*");
     snap->providers.push_back(std::move(p));
   }
   snap->config = std::move(config);

@@ -11,12 +11,14 @@
 
 #include "core/config.hpp"
 #include "core/error.hpp"
+#include "core/string_hash.hpp"
 #include "http/client.hpp"
 #include "providers/catalog.hpp"
 
 namespace sluice::routing {
 class HealthRegistry;
 class RouteTable;
+class TargetHealth;
 struct Route;
 }  // namespace sluice::routing
 
@@ -30,7 +32,12 @@ struct Provider {
   // Spreads requests over accounts; shared so that a Provider stays copyable.
   std::shared_ptr<std::atomic<std::uint64_t>> rotation =
       std::make_shared<std::atomic<std::uint64_t>>(0);
-  bool serves(std::string_view model) const;
+  // Health records for names that are not routes, resolved once per snapshot so a request
+  // takes no registry lock: per listed model, one per account; names the provider does not
+  // list share `unlisted_health` (one per account), so arbitrary names cannot grow memory.
+  core::StringMap<std::vector<routing::TargetHealth*>> listed_health;
+  std::vector<routing::TargetHealth*> unlisted_health;
+  bool serves(std::string_view model) const { return listed_health.contains(model); }
   std::size_t account_index(std::string_view name) const;  // accounts.size() if none
 };
 

@@ -168,20 +168,16 @@ json::object explain(const providers::Snapshot& snap, const ExplainQuery& q) {
   } else {
     // A plain name: its provider's accounts, one attempt each, never excluded.
     const auto* p = res.provider;
-    for (std::size_t a = 0; a < p->accounts.size(); ++a) {
-      Target t;
-      t.provider = p;
-      t.model = res.model;
-      t.account = a;
-      t.info = snap.catalog.find(res.model);
-      t.health = &snap.health->get(p->config.name, p->accounts[a].name,
-                                   p->serves(res.model) ? res.model : "*");
+    const auto targets = direct_targets(snap, *p, res.model, /*advance=*/false);
+    const std::uint64_t outn = q.traits.max_output ? q.traits.max_output : kAssumedOutputTokens;
+    for (std::size_t i = 0; i < targets.size(); ++i) {
       Scored s;
-      s.target = &t;
-      s.health = t.health->view(Clock::now(), cfg.health);
-      const std::uint64_t outn = q.traits.max_output ? q.traits.max_output : kAssumedOutputTokens;
-      if (t.info) s.cost_usd = providers::estimate_cost_usd(*t.info, q.traits.prompt_tokens, outn);
-      candidates.push_back(candidate_json(s, nullptr, a + 1));
+      s.target = &targets[i];
+      s.health = targets[i].health->view(Clock::now(), cfg.health);
+      if (targets[i].info) {
+        s.cost_usd = providers::estimate_cost_usd(*targets[i].info, q.traits.prompt_tokens, outn);
+      }
+      candidates.push_back(candidate_json(s, nullptr, i + 1));
     }
     out["route"] = nullptr;
     out["strategy"] = "direct";
@@ -275,7 +271,13 @@ json::object health_report(const providers::Snapshot& snap) {
   json::array targets;
   const auto now = Clock::now();
   for (const auto* t : snap.health->all()) {
-    json::object o = health_json(t->view(now, snap.config.routing.health));
+    // Records exist for every listed model; report the ones that have seen traffic or state.
+    const auto view = t->view(now, snap.config.routing.health);
+    if (view.requests == 0 && view.ttfb_ms < 0 && view.circuit == Circuit::Closed &&
+        !view.available_in) {
+      continue;
+    }
+    json::object o = health_json(view);
     o["target"] = t->key();
     targets.push_back(std::move(o));
   }

@@ -44,14 +44,17 @@ std::shared_ptr<const RouteTable> build_routes(const providers::Snapshot& snap) 
 }
 
 std::vector<Target> direct_targets(const providers::Snapshot& snap, const providers::Provider& p,
-                                   const std::string& model) {
+                                   const std::string& model, bool advance) {
   std::vector<Target> out;
   out.reserve(p.accounts.size());
   const auto* info = snap.catalog.find(model);
-  const bool listed = p.serves(model);
+  const auto listed = p.listed_health.find(model);
+  const auto& records = listed != p.listed_health.end() ? listed->second : p.unlisted_health;
   // Start at a different account each time so that keys share the load.
   const std::size_t n = p.accounts.size();
-  const std::size_t first = n > 1 ? p.rotation->fetch_add(1, std::memory_order_relaxed) % n : 0;
+  const std::uint64_t turn = advance ? p.rotation->fetch_add(1, std::memory_order_relaxed)
+                                     : p.rotation->load(std::memory_order_relaxed);
+  const std::size_t first = n > 1 ? turn % n : 0;
   for (std::size_t i = 0; i < n; ++i) {
     const std::size_t a = (first + i) % n;
     Target t;
@@ -59,9 +62,7 @@ std::vector<Target> direct_targets(const providers::Snapshot& snap, const provid
     t.model = model;
     t.account = a;
     t.info = info;
-    // Names the provider does not list share one record per account, so that clients sending
-    // arbitrary model names cannot grow the registry without bound.
-    t.health = &snap.health->get(p.config.name, p.accounts[a].name, listed ? model : "*");
+    t.health = records[a];
     out.push_back(std::move(t));
   }
   return out;

@@ -50,8 +50,9 @@ class RouteTable {
 std::shared_ptr<const RouteTable> build_routes(const providers::Snapshot& snap);
 
 /// The targets for a name that is not a route: one per account of `p`, as a one-target route.
-/// A model `p` does not list is recorded under the model name "*".
+/// A model `p` does not list is recorded under the model name "*". `advance` moves the account
+/// turn (false for explanations).
 std::vector<Target> direct_targets(const providers::Snapshot& snap, const providers::Provider& p,
-                                   const std::string& model);
+                                   const std::string& model, bool advance = true);
 
 }  // namespace sluice::routing
