@@ -24,6 +24,7 @@ const SCRIPT_A = `rules:
   - {match: {model: "m-error-first"}, error_after: 0}
   - {match: {model: "m-reset"}, reset_after: 2, chunks: 6}
   - {match: {model: "m-flaky"}, times: 3, status: 503}
+  - {match: {model: "m-dead"}, status: 500}
 `;
 
 let fakeA;
@@ -43,6 +44,7 @@ const routes = {
   rerror_anthropic: { targets: ['a-anthropic/m-error-first', 'b-anthropic/claude-fake-sonnet'] },
   rreset: { targets: ['a/m-reset', 'b/gpt-fake'] },
   rcircuit: { targets: ['a/m-flaky', 'b/gpt-fake'] },
+  rdead: { targets: ['a/m-dead'] },
   rweighted: {
     strategy: 'weighted',
     targets: [{ target: 'a/gpt-fake', weight: 3 }, { target: 'b/gpt-fake', weight: 1 }],
@@ -211,6 +213,18 @@ describe('circuit breaker', () => {
     explained = await routeJson('rcircuit');
     assert.equal(a().health.circuit, 'closed');
     assert.equal(a().excluded, null);
+  });
+
+  test('every target open: 503 with retry-after at once, and the upstream is spared', opts, async () => {
+    // One request: three attempts on the only target (backoff between), three failures: open.
+    const first = await post(`${sluice.url}/v1/chat/completions`, chat('rdead'));
+    assert.equal(first.status, 500);
+    assert.equal(first.headers.get('x-sluice-attempts'), '3');
+    const second = await post(`${sluice.url}/v1/chat/completions`, chat('rdead'));
+    assert.equal(second.status, 503, second.text);
+    assert.equal(second.json.error.code, 'route_unavailable');
+    assert.ok(Number(second.headers.get('retry-after')) >= 1);
+    assert.equal(await seen(fakeA, 'm-dead'), 3);
   });
 });
 
