@@ -1,0 +1,145 @@
+// The migrations themselves and the loop that applies them (see migrations.hpp).
+//
+// Portability notes for the PostgreSQL backend to come: 64-bit values are BIGINT and costs
+// DOUBLE PRECISION (PostgreSQL's INTEGER is 32 bits and its REAL single precision; SQLite gives
+// both the same INTEGER and REAL affinity anyway); the user column is user_name because USER
+// is reserved in PostgreSQL; lists are comma-joined TEXT.
+
+#include "store/migrations.hpp"
+
+#include <chrono>
+#include <string>
+
+namespace sluice::store {
+namespace {
+
+constexpr Migration kMigrations[] = {
+    {1, R"sql(
+CREATE TABLE keys (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  prefix TEXT NOT NULL,
+  user_name TEXT NOT NULL,
+  team TEXT NOT NULL,
+  project TEXT NOT NULL,
+  models TEXT NOT NULL,
+  budget_usd DOUBLE PRECISION NOT NULL,
+  budget_period TEXT NOT NULL,
+  budget_action TEXT NOT NULL,
+  rpm BIGINT NOT NULL,
+  tpm BIGINT NOT NULL,
+  max_reasoning TEXT NOT NULL,
+  service_tiers TEXT NOT NULL,
+  max_output_tokens BIGINT NOT NULL,
+  created_ms BIGINT NOT NULL,
+  expires_ms BIGINT NOT NULL,
+  revoked_ms BIGINT NOT NULL,
+  rotated_ms BIGINT NOT NULL
+);
+CREATE INDEX keys_hash ON keys (hash);
+CREATE INDEX keys_name ON keys (name);
+
+CREATE TABLE meta (
+  name TEXT PRIMARY KEY,
+  value BIGINT NOT NULL
+);
+INSERT INTO meta (name, value) VALUES ('keys_generation', 0);
+
+CREATE TABLE usage (
+  request_id TEXT NOT NULL,
+  time_ms BIGINT NOT NULL,
+  day TEXT NOT NULL,
+  key_id TEXT NOT NULL,
+  key_name TEXT NOT NULL,
+  user_name TEXT NOT NULL,
+  team TEXT NOT NULL,
+  project TEXT NOT NULL,
+  wire TEXT NOT NULL,
+  requested_model TEXT NOT NULL,
+  served_model TEXT NOT NULL,
+  provider TEXT NOT NULL,
+  route TEXT NOT NULL,
+  input_tokens BIGINT NOT NULL,
+  output_tokens BIGINT NOT NULL,
+  cached_tokens BIGINT NOT NULL,
+  cache_write_tokens BIGINT NOT NULL,
+  reasoning_tokens BIGINT NOT NULL,
+  cost_usd DOUBLE PRECISION NOT NULL,
+  estimated INTEGER NOT NULL,
+  latency_ms BIGINT NOT NULL,
+  ttfb_ms BIGINT NOT NULL,
+  status INTEGER NOT NULL,
+  attempts INTEGER NOT NULL
+);
+CREATE INDEX usage_time ON usage (time_ms);
+CREATE INDEX usage_key ON usage (key_id);
+CREATE INDEX usage_day ON usage (day);
+
+CREATE TABLE events (
+  time_ms BIGINT NOT NULL,
+  kind TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  detail TEXT NOT NULL
+);
+CREATE INDEX events_time ON events (time_ms);
+
+CREATE TABLE providers (
+  name TEXT PRIMARY KEY,
+  type TEXT NOT NULL,
+  base_url TEXT NOT NULL,
+  sealed_key TEXT NOT NULL,
+  created_ms BIGINT NOT NULL
+);
+)sql"},
+};
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool applied(sqlite::Db& db, int version) {
+  sqlite::Stmt s(db, "SELECT 1 FROM schema_migrations WHERE version = ?");
+  s.bind(1, version);
+  return s.step();
+}
+
+}  // namespace
+
+std::span<const Migration> migrations() {
+  return kMigrations;
+}
+
+int latest_schema_version() {
+  return static_cast<int>(std::size(kMigrations));
+}
+
+void migrate(sqlite::Db& db) {
+  db.exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+      "applied_ms BIGINT NOT NULL)");
+  {
+    sqlite::Stmt s(db, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    s.step();
+    const auto version = s.int64(0);
+    if (version > latest_schema_version()) {
+      throw StoreError("sqlite " + db.path() + ": schema version " + std::to_string(version) +
+                       " is newer than this sluice knows (" +
+                       std::to_string(latest_schema_version()) + "); upgrade sluice");
+    }
+  }
+  for (const Migration& m : kMigrations) {
+    if (applied(db, m.version)) continue;  // the common case: no write lock taken
+    sqlite::Transaction tx(db);
+    if (applied(db, m.version)) continue;  // another process got there first
+    db.exec(m.sql);
+    sqlite::Stmt s(db, "INSERT INTO schema_migrations (version, applied_ms) VALUES (?, ?)");
+    s.bind_all(m.version, now_ms());
+    s.step();
+    tx.commit();
+  }
+}
+
+}  // namespace sluice::store

@@ -1,0 +1,107 @@
+#pragma once
+// The rows sluice keeps durably: virtual keys, the usage ledger, governance events and stored
+// provider credentials. Plain data; the store persists them and governance interprets them.
+// Times are Unix milliseconds (UTC), so every backend stores them as a 64-bit integer.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sluice::store {
+
+/// A virtual key. Only the SHA-256 of the secret is kept; the secret is shown once at creation.
+struct KeyRecord {
+  std::string id;      // "key_" + 16 hex digits; stable across rotation
+  std::string name;    // unique among keys that are not revoked
+  std::string hash;    // hex SHA-256 of the full secret
+  std::string prefix;  // the first 14 characters ("sk-sluice-AbCd"), to recognise a key
+  std::string user;
+  std::string team;
+  std::string project;
+  std::vector<std::string> models;  // allowlist globs ("claude-*"); empty: every model
+  double budget_usd = 0;            // 0: no key budget
+  std::string budget_period;        // "month", "week", "day" or a length ("7d", "12h")
+  std::string budget_action;        // "block", "fallback" or "throttle"
+  std::int64_t rpm = 0;             // 0: unlimited
+  std::int64_t tpm = 0;
+  std::string max_reasoning;               // "", "low", "medium", "high"
+  std::vector<std::string> service_tiers;  // empty: any tier
+  std::int64_t max_output_tokens = 0;      // 0: no cap
+  std::int64_t created_ms = 0;
+  std::int64_t expires_ms = 0;  // 0: never
+  std::int64_t revoked_ms = 0;  // 0: live
+  std::int64_t rotated_ms = 0;  // last rotation (the hash changed), 0: never
+};
+
+/// One request in the usage ledger.
+struct UsageRow {
+  std::string request_id;
+  std::int64_t time_ms = 0;  // when the request arrived
+  std::string day;           // "YYYY-MM-DD" (UTC) of time_ms; grouped on without date SQL
+  std::string key_id;        // "" when auth is off
+  std::string key_name;
+  std::string user;
+  std::string team;
+  std::string project;
+  std::string wire;             // client wire: openai_chat, openai_responses, anthropic, gemini
+  std::string requested_model;  // as the client sent it
+  std::string served_model;     // the model that answered ("" if none did)
+  std::string provider;
+  std::string route;  // route name, or provider/model for a direct name
+  std::int64_t input_tokens = 0;
+  std::int64_t output_tokens = 0;
+  std::int64_t cached_tokens = 0;  // cache reads
+  std::int64_t cache_write_tokens = 0;
+  std::int64_t reasoning_tokens = 0;
+  double cost_usd = 0;
+  bool estimated = false;  // usage was missing; tokens and cost are estimates
+  std::int64_t latency_ms = 0;
+  std::int64_t ttfb_ms = -1;  // -1: no byte reached the client
+  int status = 0;
+  int attempts = 0;
+};
+
+/// A governance event worth keeping: a budget crossing its warning threshold, a block, a key
+/// created or revoked.
+struct EventRow {
+  std::int64_t time_ms = 0;
+  std::string kind;    // "budget_warning", "budget_exhausted", "key_created", "key_revoked", ...
+  std::string scope;   // "key:key_ab12...", "team:payments", "org"
+  std::string detail;  // human-readable; never a secret
+};
+
+/// A provider whose credential lives in the database, sealed with the master key.
+struct StoredProvider {
+  std::string name;
+  std::string type;        // "openai", "anthropic", "gemini"
+  std::string base_url;    // "" = the type's default
+  std::string sealed_key;  // governance::seal() output; never printed
+  std::int64_t created_ms = 0;
+};
+
+/// What `sluice usage` groups by.
+enum class UsageGroup { Key, User, Team, Project, Model, Day };
+
+struct UsageQuery {
+  std::int64_t since_ms = 0;          // inclusive
+  std::int64_t until_ms = INT64_MAX;  // exclusive
+};
+
+/// One line of `sluice usage`.
+struct UsageTotal {
+  std::string group;  // the key name, user, ..., served model, or day
+  std::int64_t requests = 0;
+  std::int64_t input_tokens = 0;
+  std::int64_t output_tokens = 0;
+  std::int64_t cached_tokens = 0;
+  std::int64_t reasoning_tokens = 0;
+  double cost_usd = 0;
+  std::int64_t estimated = 0;  // requests whose cost is an estimate
+  std::int64_t errors = 0;     // status >= 400
+};
+
+/// Which spend a budget counts: everything of a key, user, team, project, or the whole org.
+enum class SpendScope { Key, User, Team, Project, Org };
+
+}  // namespace sluice::store

@@ -1,0 +1,352 @@
+// The embedded SQLite Store: one connection per Store, the schema from migrations.cpp, and SQL
+// kept portable to PostgreSQL (`?` placeholders, INSERT ... ON CONFLICT, no date functions).
+// The statements the gateway runs often (the usage insert, the keys_generation poll) are
+// prepared once per Store; the rest are prepared per call, which costs microseconds next to
+// the CLI command or reload that runs them.
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/migrations.hpp"
+#include "store/sqlite_db.hpp"
+#include "store/store.hpp"
+
+namespace sluice::store {
+namespace {
+
+using sqlite::Stmt;
+using sqlite::Transaction;
+
+using Columns = std::span<const std::string_view>;
+
+// In the order bind_*() binds and read_*() reads them.
+// clang-format off
+constexpr std::string_view kKeyColumns[] = {
+    "id", "name", "hash", "prefix", "user_name", "team", "project", "models", "budget_usd",
+    "budget_period", "budget_action", "rpm", "tpm", "max_reasoning", "service_tiers",
+    "max_output_tokens", "created_ms", "expires_ms", "revoked_ms", "rotated_ms"};
+
+constexpr std::string_view kUsageColumns[] = {
+    "request_id", "time_ms", "day", "key_id", "key_name", "user_name", "team", "project", "wire",
+    "requested_model", "served_model", "provider", "route", "input_tokens", "output_tokens",
+    "cached_tokens", "cache_write_tokens", "reasoning_tokens", "cost_usd", "estimated",
+    "latency_ms", "ttfb_ms", "status", "attempts"};
+// clang-format on
+
+constexpr std::string_view kEventColumns[] = {"time_ms", "kind", "scope", "detail"};
+
+constexpr std::string_view kProviderColumns[] = {"name", "type", "base_url", "sealed_key",
+                                                 "created_ms"};
+
+std::string column_list(Columns cols) {
+  std::string out;
+  for (auto c : cols) {
+    if (!out.empty()) out += ", ";
+    out += c;
+  }
+  return out;
+}
+
+std::string select_sql(std::string_view table, Columns cols) {
+  return "SELECT " + column_list(cols) + " FROM " + std::string(table);
+}
+
+std::string insert_sql(std::string_view table, Columns cols) {
+  std::string sql = "INSERT INTO " + std::string(table) + " (" + column_list(cols) + ") VALUES (";
+  for (std::size_t i = 0; i < cols.size(); ++i) sql += i ? ", ?" : "?";
+  return sql + ")";
+}
+
+// Replaces every column but the key; `excluded` is spelled the same in PostgreSQL.
+std::string upsert_sql(std::string_view table, Columns cols) {
+  std::string sql =
+      insert_sql(table, cols) + " ON CONFLICT (" + std::string(*cols.begin()) + ") DO UPDATE SET ";
+  for (auto it = cols.begin() + 1; it != cols.end(); ++it) {
+    if (it != cols.begin() + 1) sql += ", ";
+    sql += std::string(*it) + " = excluded." + std::string(*it);
+  }
+  return sql;
+}
+
+// Lists are comma-joined (their values never contain commas); "" is the empty list.
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) {
+    if (&s != &v.front()) out += ',';
+    out += s;
+  }
+  return out;
+}
+
+std::vector<std::string> split(const std::string& s) {
+  std::vector<std::string> out;
+  if (s.empty()) return out;
+  std::size_t start = 0;
+  for (;;) {
+    const auto comma = s.find(',', start);
+    out.push_back(s.substr(start, comma - start));
+    if (comma == std::string::npos) return out;
+    start = comma + 1;
+  }
+}
+
+void bind_key(Stmt& s, const KeyRecord& k) {
+  s.bind_all(k.id, k.name, k.hash, k.prefix, k.user, k.team, k.project, join(k.models),
+             k.budget_usd, k.budget_period, k.budget_action, k.rpm, k.tpm, k.max_reasoning,
+             join(k.service_tiers), k.max_output_tokens, k.created_ms, k.expires_ms, k.revoked_ms,
+             k.rotated_ms);
+}
+
+KeyRecord read_key(const Stmt& s) {
+  KeyRecord k;
+  int c = 0;
+  k.id = s.text(c++);
+  k.name = s.text(c++);
+  k.hash = s.text(c++);
+  k.prefix = s.text(c++);
+  k.user = s.text(c++);
+  k.team = s.text(c++);
+  k.project = s.text(c++);
+  k.models = split(s.text(c++));
+  k.budget_usd = s.real(c++);
+  k.budget_period = s.text(c++);
+  k.budget_action = s.text(c++);
+  k.rpm = s.int64(c++);
+  k.tpm = s.int64(c++);
+  k.max_reasoning = s.text(c++);
+  k.service_tiers = split(s.text(c++));
+  k.max_output_tokens = s.int64(c++);
+  k.created_ms = s.int64(c++);
+  k.expires_ms = s.int64(c++);
+  k.revoked_ms = s.int64(c++);
+  k.rotated_ms = s.int64(c++);
+  return k;
+}
+
+void bind_usage(Stmt& s, const UsageRow& r) {
+  s.bind_all(r.request_id, r.time_ms, r.day, r.key_id, r.key_name, r.user, r.team, r.project,
+             r.wire, r.requested_model, r.served_model, r.provider, r.route, r.input_tokens,
+             r.output_tokens, r.cached_tokens, r.cache_write_tokens, r.reasoning_tokens, r.cost_usd,
+             r.estimated ? 1 : 0, r.latency_ms, r.ttfb_ms, r.status, r.attempts);
+}
+
+UsageRow read_usage(const Stmt& s) {
+  UsageRow r;
+  int c = 0;
+  r.request_id = s.text(c++);
+  r.time_ms = s.int64(c++);
+  r.day = s.text(c++);
+  r.key_id = s.text(c++);
+  r.key_name = s.text(c++);
+  r.user = s.text(c++);
+  r.team = s.text(c++);
+  r.project = s.text(c++);
+  r.wire = s.text(c++);
+  r.requested_model = s.text(c++);
+  r.served_model = s.text(c++);
+  r.provider = s.text(c++);
+  r.route = s.text(c++);
+  r.input_tokens = s.int64(c++);
+  r.output_tokens = s.int64(c++);
+  r.cached_tokens = s.int64(c++);
+  r.cache_write_tokens = s.int64(c++);
+  r.reasoning_tokens = s.int64(c++);
+  r.cost_usd = s.real(c++);
+  r.estimated = s.int64(c++) != 0;
+  r.latency_ms = s.int64(c++);
+  r.ttfb_ms = s.int64(c++);
+  r.status = static_cast<int>(s.int64(c++));
+  r.attempts = static_cast<int>(s.int64(c++));
+  return r;
+}
+
+// Column names come from these switches only, never from input, so splicing them is safe.
+const char* group_column(UsageGroup by) {
+  switch (by) {
+    case UsageGroup::Key:
+      return "key_name";
+    case UsageGroup::User:
+      return "user_name";
+    case UsageGroup::Team:
+      return "team";
+    case UsageGroup::Project:
+      return "project";
+    case UsageGroup::Model:
+      return "served_model";
+    case UsageGroup::Day:
+      return "day";
+  }
+  return "key_name";
+}
+
+const char* scope_column(SpendScope scope) {
+  switch (scope) {
+    case SpendScope::Key:
+      return "key_id";
+    case SpendScope::User:
+      return "user_name";
+    case SpendScope::Team:
+      return "team";
+    case SpendScope::Project:
+      return "project";
+    case SpendScope::Org:
+      return nullptr;
+  }
+  return nullptr;
+}
+
+// The statements prepared at construction need the tables, so migrations run first.
+sqlite::Db& migrated(sqlite::Db& db) {
+  migrate(db);
+  return db;
+}
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(const std::string& path)
+      : db_(path),
+        insert_usage_(migrated(db_), insert_sql("usage", kUsageColumns)),
+        generation_(db_, "SELECT value FROM meta WHERE name = 'keys_generation'") {}
+
+  void put_key(const KeyRecord& key) override {
+    Transaction tx(db_);
+    Stmt s(db_, upsert_sql("keys", kKeyColumns));
+    bind_key(s, key);
+    s.step();
+    db_.exec("UPDATE meta SET value = value + 1 WHERE name = 'keys_generation'");
+    tx.commit();
+  }
+
+  std::vector<KeyRecord> keys() override {
+    Stmt s(db_, select_sql("keys", kKeyColumns) + " ORDER BY created_ms, id");
+    std::vector<KeyRecord> out;
+    while (s.step()) out.push_back(read_key(s));
+    return out;
+  }
+
+  std::optional<KeyRecord> find_key(std::string_view id_or_name) override {
+    {
+      Stmt s(db_, select_sql("keys", kKeyColumns) + " WHERE id = ?");
+      s.bind(1, id_or_name);
+      if (s.step()) return read_key(s);
+    }
+    // A name may have been reused after a revocation; only the live key answers to it.
+    Stmt s(db_, select_sql("keys", kKeyColumns) +
+                    " WHERE name = ? AND revoked_ms = 0 ORDER BY created_ms DESC, id DESC LIMIT 1");
+    s.bind(1, id_or_name);
+    if (s.step()) return read_key(s);
+    return std::nullopt;
+  }
+
+  std::int64_t keys_generation() override {
+    Stmt::Scope scope(generation_);
+    return generation_.step() ? generation_.int64(0) : 0;
+  }
+
+  void append_usage(std::span<const UsageRow> rows) override {
+    if (rows.empty()) return;
+    Transaction tx(db_);
+    for (const UsageRow& r : rows) {
+      Stmt::Scope scope(insert_usage_);
+      bind_usage(insert_usage_, r);
+      insert_usage_.step();
+    }
+    tx.commit();
+  }
+
+  std::vector<UsageRow> usage_rows(const UsageQuery& q) override {
+    Stmt s(db_, select_sql("usage", kUsageColumns) +
+                    " WHERE time_ms >= ? AND time_ms < ? ORDER BY time_ms");
+    s.bind_all(q.since_ms, q.until_ms);
+    std::vector<UsageRow> out;
+    while (s.step()) out.push_back(read_usage(s));
+    return out;
+  }
+
+  std::vector<UsageTotal> usage_totals(UsageGroup by, const UsageQuery& q) override {
+    const std::string col = group_column(by);
+    Stmt s(db_, "SELECT " + col +
+                    ", COUNT(*), SUM(input_tokens), SUM(output_tokens), SUM(cached_tokens),"
+                    " SUM(reasoning_tokens), SUM(cost_usd), SUM(estimated),"
+                    " SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END)"
+                    " FROM usage WHERE time_ms >= ? AND time_ms < ? GROUP BY " +
+                    col + " ORDER BY SUM(cost_usd) DESC, " + col);
+    s.bind_all(q.since_ms, q.until_ms);
+    std::vector<UsageTotal> out;
+    while (s.step()) {
+      UsageTotal t;
+      t.group = s.text(0);
+      if (t.group.empty()) t.group = "(none)";
+      t.requests = s.int64(1);
+      t.input_tokens = s.int64(2);
+      t.output_tokens = s.int64(3);
+      t.cached_tokens = s.int64(4);
+      t.reasoning_tokens = s.int64(5);
+      t.cost_usd = s.real(6);
+      t.estimated = s.int64(7);
+      t.errors = s.int64(8);
+      out.push_back(std::move(t));
+    }
+    return out;
+  }
+
+  double spend_since(SpendScope scope, std::string_view id, std::int64_t since_ms) override {
+    std::string sql = "SELECT COALESCE(SUM(cost_usd), 0) FROM usage WHERE time_ms >= ?";
+    const char* col = scope_column(scope);
+    if (col) sql += std::string(" AND ") + col + " = ?";
+    Stmt s(db_, sql);
+    s.bind(1, since_ms);
+    if (col) s.bind(2, id);
+    return s.step() ? s.real(0) : 0;
+  }
+
+  void append_event(const EventRow& e) override {
+    Stmt s(db_, insert_sql("events", kEventColumns));
+    s.bind_all(e.time_ms, e.kind, e.scope, e.detail);
+    s.step();
+  }
+
+  std::vector<EventRow> events(std::int64_t since_ms) override {
+    Stmt s(db_, select_sql("events", kEventColumns) + " WHERE time_ms >= ? ORDER BY time_ms");
+    s.bind(1, since_ms);
+    std::vector<EventRow> out;
+    while (s.step()) out.push_back({s.int64(0), s.text(1), s.text(2), s.text(3)});
+    return out;
+  }
+
+  void put_provider(const StoredProvider& p) override {
+    Stmt s(db_, upsert_sql("providers", kProviderColumns));
+    s.bind_all(p.name, p.type, p.base_url, p.sealed_key, p.created_ms);
+    s.step();
+  }
+
+  std::vector<StoredProvider> stored_providers() override {
+    Stmt s(db_, select_sql("providers", kProviderColumns) + " ORDER BY name");
+    std::vector<StoredProvider> out;
+    while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.int64(4)});
+    return out;
+  }
+
+  bool remove_provider(std::string_view name) override {
+    Stmt s(db_, "DELETE FROM providers WHERE name = ?");
+    s.bind(1, name);
+    s.step();
+    return db_.changes() > 0;
+  }
+
+ private:
+  sqlite::Db db_;  // declared first: the statements below must be finalized before it closes
+  Stmt insert_usage_;
+  Stmt generation_;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> open_sqlite(const std::string& path) {
+  return std::make_unique<SqliteStore>(path);
+}
+
+}  // namespace sluice::store
