@@ -214,31 +214,6 @@ ScenarioResult<Faults> faults_from_headers(const http::Headers& headers) {
   return f;
 }
 
-bool glob_match(std::string_view pattern, std::string_view text) {
-  std::size_t p = 0;
-  std::size_t t = 0;
-  std::size_t star = std::string_view::npos;
-  std::size_t resume = 0;
-  while (t < text.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
-      ++p;
-      ++t;
-    } else if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      resume = t;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      t = ++resume;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') {
-    ++p;
-  }
-  return p == pattern.size();
-}
-
 ScenarioResult<Script> Script::parse(std::string_view yaml, std::string_view name) {
   try {
     return parse_script(YAML::Load(std::string(yaml)), name);
@@ -291,7 +266,7 @@ ScenarioResult<Script> Script::load(const std::string& path) {
 std::optional<Faults> Script::match(std::string_view path, std::string_view model) const {
   for (std::size_t i = 0; i < rules_.size(); ++i) {
     const Rule& r = rules_[i];
-    if (!glob_match(r.path, path) || !glob_match(r.model, model)) {
+    if (!core::glob_match(r.path, path) || !core::glob_match(r.model, model)) {
       continue;
     }
     if (r.chance < 1 && unit_random() >= r.chance) {

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/glob.hpp"
 #include "http/message.hpp"
 
 namespace YAML {
@@ -51,9 +52,6 @@ struct Faults {
 /// Reads every `x-fake-*` header. An unknown control or a bad value is an error (a typo in a
 /// test should fail loudly, not silently test nothing).
 ScenarioResult<Faults> faults_from_headers(const http::Headers& headers);
-
-/// Shell-style glob: `*` matches any run of characters, `?` one character.
-bool glob_match(std::string_view pattern, std::string_view text);
 
 /// The `--script` file: `rules:` tried in order; the first whose `match` fits the request and
 /// that has `times` left applies. Thread-safe: rule countdowns are atomic.

@@ -6,16 +6,16 @@ namespace sluice::fake {
 namespace {
 
 TEST(FakeScenario, GlobMatching) {
-  EXPECT_TRUE(glob_match("*", ""));
-  EXPECT_TRUE(glob_match("*", "/v1/messages"));
-  EXPECT_TRUE(glob_match("/v1/*", "/v1/chat/completions"));
-  EXPECT_TRUE(glob_match("claude-*", "claude-fake-sonnet"));
-  EXPECT_TRUE(glob_match("*:streamGenerateContent", "/v1beta/models/g:streamGenerateContent"));
-  EXPECT_TRUE(glob_match("gpt-?", "gpt-5"));
-  EXPECT_TRUE(glob_match("a*b*c", "aXXbYYc"));
-  EXPECT_FALSE(glob_match("a*b*c", "aXXbYY"));
-  EXPECT_FALSE(glob_match("/v1/messages", "/v1/messages/count_tokens"));
-  EXPECT_FALSE(glob_match("gpt-?", "gpt-55"));
+  EXPECT_TRUE(core::glob_match("*", ""));
+  EXPECT_TRUE(core::glob_match("*", "/v1/messages"));
+  EXPECT_TRUE(core::glob_match("/v1/*", "/v1/chat/completions"));
+  EXPECT_TRUE(core::glob_match("claude-*", "claude-fake-sonnet"));
+  EXPECT_TRUE(core::glob_match("*:streamGenerateContent", "/v1beta/models/g:streamGenerateContent"));
+  EXPECT_TRUE(core::glob_match("gpt-?", "gpt-5"));
+  EXPECT_TRUE(core::glob_match("a*b*c", "aXXbYYc"));
+  EXPECT_FALSE(core::glob_match("a*b*c", "aXXbYY"));
+  EXPECT_FALSE(core::glob_match("/v1/messages", "/v1/messages/count_tokens"));
+  EXPECT_FALSE(core::glob_match("gpt-?", "gpt-55"));
 }
 
 TEST(FakeScenario, HeadersSetFaults) {
