@@ -4,6 +4,9 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
+#include <cstdint>
+
 namespace sluice::protocol {
 namespace {
 
@@ -20,10 +23,11 @@ struct ProbeHandler {
   JsonProbe* out = nullptr;
   int depth = 0;
   bool first = true;
-  std::string key;       // current top-level key
+  std::string key;  // current top-level key
   bool key_split = false;
-  std::string str;       // accumulating top-level string value
+  std::string str;  // accumulating top-level string value
   bool str_split = false;
+  std::string inner_key;  // current key inside the top-level generationConfig object
 
   bool top() const { return depth == 1; }
 
@@ -63,6 +67,7 @@ struct ProbeHandler {
     return true;
   }
   bool on_key(sv s, std::size_t, error_code&) {
+    if (depth == 2 && key == "generationConfig") inner_key.assign(s.data(), s.size());
     if (top()) {
       if (!key_split) key.clear();
       key.append(s.data(), s.size());
@@ -97,15 +102,35 @@ struct ProbeHandler {
     return true;
   }
   bool on_number_part(sv, error_code&) { return true; }
-  bool on_int64(std::int64_t, sv, error_code&) { begin_value(); return true; }
-  bool on_uint64(std::uint64_t, sv, error_code&) { begin_value(); return true; }
-  bool on_double(double, sv, error_code&) { begin_value(); return true; }
+  void output_cap(std::int64_t v) {
+    const bool named = (top() && (key == "max_tokens" || key == "max_completion_tokens" ||
+                                  key == "max_output_tokens")) ||
+                       (depth == 2 && key == "generationConfig" && inner_key == "maxOutputTokens");
+    if (named) out->max_output = v;
+  }
+  bool on_int64(std::int64_t v, sv, error_code&) {
+    begin_value();
+    output_cap(v);
+    return true;
+  }
+  bool on_uint64(std::uint64_t v, sv, error_code&) {
+    begin_value();
+    output_cap(static_cast<std::int64_t>(std::min<std::uint64_t>(v, INT64_MAX)));
+    return true;
+  }
+  bool on_double(double, sv, error_code&) {
+    begin_value();
+    return true;
+  }
   bool on_bool(bool b, error_code&) {
     begin_value();
     if (top() && key == "stream") out->stream = b;
     return true;
   }
-  bool on_null(error_code&) { begin_value(); return true; }
+  bool on_null(error_code&) {
+    begin_value();
+    return true;
+  }
   bool on_comment_part(sv, error_code&) { return true; }
   bool on_comment(sv, error_code&) { return true; }
 };
@@ -147,7 +172,9 @@ JsonProbe probe_json(std::string_view body) {
   return out;
 }
 
-std::string json_quote(std::string_view s) { return boost::json::serialize(boost::json::string(s)); }
+std::string json_quote(std::string_view s) {
+  return boost::json::serialize(boost::json::string(s));
+}
 
 std::string rewrite_model(std::string_view body, const JsonProbe& probe, std::string_view model) {
   if (probe.model_end > probe.model_begin) {

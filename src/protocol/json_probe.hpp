@@ -4,6 +4,7 @@
 // value is kept so passthrough can rewrite it and leave every other byte as the client sent it.
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +19,9 @@ struct JsonProbe {
   std::size_t model_begin = 0;  // span of the model value *including* its quotes, when
   std::size_t model_end = 0;    // model_end > model_begin (else the value was escaped/split)
   std::optional<bool> stream;
+  // The output cap the client asked for (max_tokens, max_completion_tokens, max_output_tokens,
+  // or Gemini's generationConfig.maxOutputTokens): budgets price the worst case from it.
+  std::optional<std::int64_t> max_output;
 };
 
 JsonProbe probe_json(std::string_view body);

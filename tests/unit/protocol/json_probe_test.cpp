@@ -82,3 +82,20 @@ TEST(JsonEscape, MatchesBoostJsonAtEveryOffset) {
 
 }  // namespace
 }  // namespace sluice::protocol::json
+
+namespace sluice::protocol {
+namespace {
+
+TEST(JsonProbe, ReadsTheOutputCapOfEachWire) {
+  EXPECT_EQ(probe_json(R"({"model":"m","max_tokens":512})").max_output, 512);
+  EXPECT_EQ(probe_json(R"({"model":"m","max_completion_tokens":77})").max_output, 77);
+  EXPECT_EQ(probe_json(R"({"model":"m","max_output_tokens":9})").max_output, 9);
+  EXPECT_EQ(probe_json(R"({"generationConfig":{"temperature":1,"maxOutputTokens":300}})").max_output,
+            300);
+  // Nested look-alikes are not the request's cap.
+  EXPECT_FALSE(probe_json(R"({"model":"m","metadata":{"max_tokens":5}})").max_output);
+  EXPECT_FALSE(probe_json(R"({"model":"m","tools":[{"maxOutputTokens":5}]})").max_output);
+}
+
+}  // namespace
+}  // namespace sluice::protocol

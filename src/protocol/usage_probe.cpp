@@ -1,0 +1,353 @@
+// Usage read from a provider's answer in its own wire (for accounting on the passthrough path),
+// plus the two halves of asking an OpenAI chat stream for usage the client did not request:
+// splicing stream_options into the request and hiding the extra usage-only chunk from the client.
+// Each wire's usage object is read by that wire's codec helpers, so the numbers match what
+// translation reports.
+
+#include "protocol/usage_probe.hpp"
+
+#include <boost/json/basic_parser_impl.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "protocol/anthropic/internal.hpp"
+#include "protocol/gemini/internal.hpp"
+#include "protocol/json_util.hpp"
+#include "protocol/openai_chat/internal.hpp"
+#include "protocol/openai_responses/internal.hpp"
+
+namespace sluice::protocol {
+namespace {
+
+namespace bj = boost::json;
+
+enum class UsageWire { Chat, Responses, Anthropic, Gemini, Embeddings, None };
+
+UsageWire usage_wire(Endpoint e) {
+  switch (e) {
+    case Endpoint::ChatCompletions:
+      return UsageWire::Chat;
+    case Endpoint::Responses:
+      return UsageWire::Responses;
+    case Endpoint::Messages:
+      return UsageWire::Anthropic;
+    case Endpoint::GenerateContent:
+    case Endpoint::StreamGenerate:
+      return UsageWire::Gemini;
+    case Endpoint::Embeddings:
+      return UsageWire::Embeddings;
+    case Endpoint::CountTokens:
+    case Endpoint::GeminiCountTokens:
+    case Endpoint::GeminiEmbed:
+      return UsageWire::None;
+  }
+  return UsageWire::None;
+}
+
+std::optional<bj::value> parse(std::string_view text) {
+  boost::system::error_code ec;
+  auto v = bj::parse(bj::string_view(text.data(), text.size()), ec);
+  if (ec) return std::nullopt;
+  return v;
+}
+
+const bj::object* gemini_usage(const bj::object& o) {
+  const auto* u = gemini::get(o, "usageMetadata", "usage_metadata");
+  return u && u->is_object() ? &u->get_object() : nullptr;
+}
+
+// The usage object of one whole answer (or one stream chunk, for chat and Gemini).
+std::optional<ir::Usage> usage_in(UsageWire w, const bj::object& o) {
+  if (w == UsageWire::Gemini) {
+    if (const auto* u = gemini_usage(o)) return gemini::usage_from(*u);
+    return std::nullopt;
+  }
+  const auto* u = json::object_field(o, "usage");
+  if (!u) return std::nullopt;
+  switch (w) {
+    case UsageWire::Chat:
+      return openai_chat::usage_from(*u);
+    case UsageWire::Responses:
+      return openai_responses::usage_from(*u);
+    case UsageWire::Anthropic: {
+      ir::Usage out;
+      anthropic::read_usage(*u, out);
+      return out;
+    }
+    case UsageWire::Embeddings: {
+      ir::Usage out;
+      out.input = json::count_field(*u, "prompt_tokens").value_or(0);
+      return out;
+    }
+    case UsageWire::Gemini:
+    case UsageWire::None:
+      break;
+  }
+  return std::nullopt;
+}
+
+// False when `data` has no usage to read: no `"usage` key at all, or only `"usage":null`, which
+// OpenAI puts on every chunk of a stream that asked for usage (not parsing those keeps streams
+// cheap). A string value inside JSON cannot hold `"usage` unescaped, so every hit is a key.
+bool may_carry_usage(std::string_view data) {
+  constexpr std::string_view kKey = "\"usage";
+  auto skip_ws = [](std::string_view& s) {
+    while (!s.empty() && (s[0] == ' ' || s[0] == '\t' || s[0] == '\r' || s[0] == '\n')) {
+      s.remove_prefix(1);
+    }
+  };
+  for (auto at = data.find(kKey); at != std::string_view::npos; at = data.find(kKey, at + 1)) {
+    auto rest = data.substr(at + kKey.size());
+    if (!rest.starts_with('"')) return true;  // "usageMetadata", "usage_metadata"
+    rest.remove_prefix(1);
+    skip_ws(rest);
+    if (!rest.starts_with(':')) return true;
+    rest.remove_prefix(1);
+    skip_ws(rest);
+    if (!rest.starts_with("null")) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<ir::Usage> usage_of_body(Endpoint endpoint, std::string_view body) {
+  const auto w = usage_wire(endpoint);
+  if (w == UsageWire::None) return std::nullopt;
+  auto v = parse(body);
+  if (!v) return std::nullopt;
+  if (const auto* o = v->if_object()) return usage_in(w, *o);
+  // streamGenerateContent without alt=sse answers a JSON array of chunks; usage is cumulative.
+  if (const auto* a = v->if_array(); a && w == UsageWire::Gemini) {
+    std::optional<ir::Usage> last;
+    for (const auto& chunk : *a) {
+      if (const auto* o = chunk.if_object()) {
+        if (auto u = usage_in(w, *o)) last = u;
+      }
+    }
+    return last;
+  }
+  return std::nullopt;
+}
+
+void StreamUsage::on_event(const http::SseEvent& e) {
+  if (!may_carry_usage(e.data)) return;
+  const auto w = usage_wire(endpoint_);
+  if (w == UsageWire::None || w == UsageWire::Embeddings) return;
+  auto v = parse(e.data);
+  if (!v || !v->is_object()) return;
+  const auto& o = v->get_object();
+  switch (w) {
+    case UsageWire::Chat:
+    case UsageWire::Gemini:
+      // Chat: the final chunk (or every chunk, with vLLM's continuous usage); Gemini: every
+      // chunk. Both cumulative, so the latest wins.
+      if (auto u = usage_in(w, o)) usage_ = u;
+      return;
+    case UsageWire::Responses:
+      // response.completed / incomplete / failed carry it; created and in_progress say null.
+      if (const auto* r = json::object_field(o, "response")) {
+        if (auto u = usage_in(w, *r)) usage_ = u;
+      }
+      return;
+    case UsageWire::Anthropic: {
+      // message_start has the input side, message_delta the cumulative output (and, in newer
+      // API versions, the input side again); read_usage merges what each one carries.
+      const auto* u = json::object_field(o, "usage");
+      if (!u) {
+        if (const auto* m = json::object_field(o, "message")) u = json::object_field(*m, "usage");
+      }
+      if (!u) return;
+      ir::Usage merged = usage_.value_or(ir::Usage{});
+      anthropic::read_usage(*u, merged);
+      usage_ = merged;
+      return;
+    }
+    case UsageWire::Embeddings:
+    case UsageWire::None:
+      return;
+  }
+}
+
+// --- request_stream_usage -------------------------------------------------------------------
+
+namespace {
+
+// Finds the top-level "stream_options" without building a DOM: whether it is there, whether it
+// is an object with include_usage: true, and whether the top-level object has any key at all.
+struct StreamOptionsScan {
+  static constexpr std::size_t max_object_size = std::size_t(-1);
+  static constexpr std::size_t max_array_size = std::size_t(-1);
+  static constexpr std::size_t max_key_size = std::size_t(-1);
+  static constexpr std::size_t max_string_size = std::size_t(-1);
+  using ec = boost::system::error_code;
+  using sv = bj::string_view;
+
+  int depth = 0;
+  bool any_key = false;
+  bool present = false;
+  bool include_usage = false;
+  bool in_options = false;  // inside the top-level stream_options object
+  std::string key;          // the current key at depth 1 or 2
+  bool key_split = false;
+
+  bool on_document_begin(ec&) { return true; }
+  bool on_document_end(ec&) { return true; }
+  bool on_object_begin(ec&) {
+    ++depth;
+    if (depth == 2 && key_is_options()) in_options = true;
+    return true;
+  }
+  bool on_object_end(std::size_t, ec&) {
+    if (depth == 2) in_options = false;
+    --depth;
+    return true;
+  }
+  bool on_array_begin(ec&) {
+    ++depth;
+    return true;
+  }
+  bool on_array_end(std::size_t, ec&) {
+    --depth;
+    return true;
+  }
+  bool on_key_part(sv s, std::size_t, ec&) {
+    if (depth <= 2) {
+      if (!key_split) key.clear();
+      key.append(s.data(), s.size());
+      key_split = true;
+    }
+    return true;
+  }
+  bool on_key(sv s, std::size_t, ec& e) {
+    on_key_part(s, 0, e);
+    key_split = false;
+    if (depth == 1) {
+      any_key = true;
+      // A later duplicate key overrides an earlier one, as in the DOM parse.
+      if (key == "stream_options") {
+        present = true;
+        include_usage = false;
+      }
+    }
+    return true;
+  }
+  bool key_is_options() const { return key == "stream_options"; }
+  bool on_bool(bool b, ec&) {
+    if (depth == 2 && in_options && key == "include_usage") include_usage = b;
+    return true;
+  }
+  bool on_string_part(sv, std::size_t, ec&) { return true; }
+  bool on_string(sv, std::size_t, ec&) { return true; }
+  bool on_number_part(sv, ec&) { return true; }
+  bool on_int64(std::int64_t, sv, ec&) { return true; }
+  bool on_uint64(std::uint64_t, sv, ec&) { return true; }
+  bool on_double(double, sv, ec&) { return true; }
+  bool on_null(ec&) { return true; }
+  bool on_comment_part(sv, ec&) { return true; }
+  bool on_comment(sv, ec&) { return true; }
+};
+
+}  // namespace
+
+std::optional<std::string> request_stream_usage(std::string_view body) {
+  bj::basic_parser<StreamOptionsScan> p(bj::parse_options{});
+  boost::system::error_code ec;
+  p.write_some(false, body.data(), body.size(), ec);
+  const auto open = body.find('{');
+  if (ec || open == std::string_view::npos) return std::nullopt;  // ingress validated it
+  const auto& scan = p.handler();
+  if (scan.present && scan.include_usage) return std::nullopt;
+  if (!scan.present) {
+    constexpr std::string_view kOptions = R"("stream_options":{"include_usage":true})";
+    std::string out;
+    out.reserve(body.size() + kOptions.size() + 1);
+    out.append(body.substr(0, open + 1));
+    out.append(kOptions);
+    if (scan.any_key) out.push_back(',');
+    out.append(body.substr(open + 1));
+    return out;
+  }
+  auto v = parse(body);
+  if (!v || !v->is_object()) return std::nullopt;
+  auto& so = v->get_object()["stream_options"];
+  if (!so.is_object()) so = bj::object{};
+  so.get_object()["include_usage"] = true;
+  return bj::serialize(*v);
+}
+
+// --- UsageChunkFilter -----------------------------------------------------------------------
+
+namespace {
+
+// The end (one past the blank line) of the first complete event at or after `from`, or npos.
+// Line ends are \n, \r\n or \r; an event ends at a line end followed by another one. A \r at
+// the end of the buffer may be the first half of \r\n, so it waits for the next byte.
+std::size_t event_end(std::string_view s, std::size_t from) {
+  auto eol = [&](std::size_t i) -> std::size_t {  // length of the line end at i; 0 none; npos
+    if (i >= s.size()) return std::string_view::npos;
+    if (s[i] == '\n') return 1;
+    if (s[i] != '\r') return 0;
+    if (i + 1 >= s.size()) return std::string_view::npos;
+    return s[i + 1] == '\n' ? 2 : 1;
+  };
+  for (std::size_t i = from; i < s.size(); ++i) {
+    const auto first = eol(i);
+    if (first == std::string_view::npos) return first;
+    if (first == 0) continue;
+    const auto second = eol(i + first);
+    if (second == std::string_view::npos) return second;
+    if (second > 0) return i + first + second;
+    i += first - 1;
+  }
+  return std::string_view::npos;
+}
+
+// The event's data lines ("data:" with one optional space removed), joined with '\n'.
+std::string event_data(std::string_view ev) {
+  std::string data;
+  bool any = false;
+  while (!ev.empty()) {
+    const auto n = ev.find_first_of("\r\n");
+    auto line = ev.substr(0, n);
+    ev.remove_prefix(n == std::string_view::npos ? ev.size() : n + 1);
+    if (!line.starts_with("data:")) continue;
+    line.remove_prefix(5);
+    if (line.starts_with(' ')) line.remove_prefix(1);
+    if (any) data.push_back('\n');
+    data.append(line);
+    any = true;
+  }
+  return data;
+}
+
+bool is_usage_only_chunk(std::string_view ev) {
+  if (!may_carry_usage(ev)) return false;
+  auto v = parse(event_data(ev));
+  if (!v || !v->is_object()) return false;
+  const auto& o = v->get_object();
+  const auto* choices = json::array_field(o, "choices");
+  const auto* usage = json::field(o, "usage");
+  return choices && choices->empty() && usage && !usage->is_null();
+}
+
+}  // namespace
+
+void UsageChunkFilter::feed(std::string_view chunk, std::string& out) {
+  // Resume a few bytes back: a blank line may straddle the old end ("\r\n\r" + "\n").
+  const std::size_t resume = pending_.size() >= 3 ? pending_.size() - 3 : 0;
+  pending_.append(chunk);
+  const std::string_view buf = pending_;
+  std::size_t start = 0;
+  std::size_t from = resume;
+  for (;;) {
+    const auto end = event_end(buf, from);
+    if (end == std::string_view::npos) break;
+    const auto ev = buf.substr(start, end - start);
+    if (!is_usage_only_chunk(ev)) out.append(ev);
+    start = from = end;
+  }
+  pending_.erase(0, start);
+}
+
+}  // namespace sluice::protocol
