@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -114,6 +115,44 @@ struct RoutingConfig {
   HealthConfig health;
 };
 
+/// Whether requests must present a virtual key. Auto: on as soon as any key exists.
+enum class AuthMode { Auto, On, Off };
+
+/// Where durable state lives. A relative path is taken from the config file's directory.
+struct StoreConfig {
+  std::string path;             // resolved; default <data dir>/sluice.db
+  std::string master_key_file;  // resolved; default <data dir>/master.key
+};
+
+enum class BudgetScopeKind { Key, User, Team, Project, Org };
+
+/// A budget from the config (key budgets may also come with the key itself).
+struct BudgetConfig {
+  BudgetScopeKind scope = BudgetScopeKind::Org;
+  std::string name;                 // key name, user, team or project; "" for the org
+  double limit_usd = 0;
+  std::string period = "month";     // "month", "week", "day" or a length ("7d")
+  double warn = 0.8;
+  std::string action = "block";     // "block", "fallback" or "throttle"
+  std::int64_t throttle_rpm = 0;
+  int line = 0;
+};
+
+/// Requests and tokens per minute for a whole team (on top of each key's own limits).
+struct TeamLimitConfig {
+  std::string team;
+  std::int64_t rpm = 0;
+  std::int64_t tpm = 0;
+  int line = 0;
+};
+
+struct GovernanceConfig {
+  AuthMode auth = AuthMode::Auto;
+  std::vector<BudgetConfig> budgets;
+  std::vector<TeamLimitConfig> team_limits;
+  bool downgrade_service_tier = true;  // else a tier a key may not use is refused (403)
+};
+
 struct Config {
   std::string source = "defaults";  // file path, or "environment"
   std::string listen = "127.0.0.1:4100";
@@ -131,6 +170,8 @@ struct Config {
   RoutingConfig routing;
   std::vector<ModelInfo> catalog;  // overrides and additions to the shipped catalog
   std::string admin_token;         // guards /admin/*; empty: loopback clients only
+  StoreConfig store;
+  GovernanceConfig governance;
 
   const RouteConfig* find_route(std::string_view name) const;
 
@@ -157,6 +198,11 @@ std::variant<Config, ConfigError> parse_config(const std::string& text, const st
 /// Reads and parses a file.
 std::variant<Config, ConfigError> load_config_file(const std::string& path,
                                                    EnvLookup env = real_env);
+
+/// Fills in the default store paths (SLUICE_DATA_DIR, else sluice-data/ beside the config file;
+/// the current directory for a config discovered from the environment) and makes relative paths
+/// relative to the config file's directory.
+void resolve_store_paths(StoreConfig& s, const std::string& config_file, EnvLookup env);
 
 /// Parses "250ms", "10s", "5m", "1h" or a bare number of seconds.
 std::optional<milliseconds> parse_duration(std::string_view text);

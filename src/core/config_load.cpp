@@ -124,7 +124,8 @@ struct Loader {
     if (root.IsNull()) return;  // an empty file is the defaults
     check_keys(root, "the top level",
                {"listen", "threads", "log_level", "access_log", "limits", "timeouts", "providers",
-                "aliases", "default_provider", "routes", "routing", "catalog", "admin"});
+                "aliases", "default_provider", "routes", "routing", "catalog", "admin", "store",
+                "auth", "budgets", "rate_limits", "service_tiers"});
     if (root["listen"]) cfg.listen = scalar(root["listen"], "listen");
     if (root["threads"]) {
       try {
@@ -151,6 +152,13 @@ struct Loader {
     if (root["routing"]) load_routing(root["routing"], cfg.routing);
     if (root["routes"]) load_routes(root["routes"], cfg);
     if (root["catalog"]) load_catalog_overrides(root["catalog"], cfg, cfg.source);
+    if (root["store"]) {
+      load_store(root["store"], cfg.store,
+                 [this](const YAML::Node& n, std::string_view what) {
+                   return interpolated(n, what);
+                 });
+    }
+    load_governance(root, cfg.governance);
     if (const auto admin = root["admin"]) {
       check_keys(admin, "admin", {"token"});
       if (admin["token"]) cfg.admin_token = interpolated(admin["token"], "admin.token");
@@ -221,6 +229,7 @@ std::variant<Config, ConfigError> parse_config(const std::string& text, const st
   } catch (const YAML::Exception& e) {
     return ConfigError{file, e.mark.line + 1, e.mark.column + 1, e.msg};
   }
+  resolve_store_paths(loader.cfg.store, file, env);
   return std::move(loader.cfg);
 }
 

@@ -20,6 +20,11 @@ void load_catalog_overrides(const YAML::Node& catalog, Config& cfg, const std::s
 void load_accounts(const YAML::Node& accounts, ProviderConfig& p,
                    const std::function<std::string(const YAML::Node&, std::string*)>& secret);
 
+void load_store(const YAML::Node& store, StoreConfig& s,
+                const std::function<std::string(const YAML::Node&, std::string_view)>& text);
+/// auth, budgets, rate_limits and service_tiers (top-level keys).
+void load_governance(const YAML::Node& root, GovernanceConfig& g);
+
 /// The shipped catalog (data/catalog.yaml, compiled in), parsed once.
 const std::vector<ModelInfo>& shipped_catalog();
 const ModelInfo* find_shipped_model(std::string_view id);

@@ -133,6 +133,7 @@ core::Config discover_from_env(core::EnvLookup env, const PortProbe& probe) {
     p.base_url = "http://" + host + ":" + std::to_string(port) + "/v1";
     cfg.providers.push_back(std::move(p));
   }
+  core::resolve_store_paths(cfg.store, "", env);
   return cfg;
 }
 
