@@ -12,6 +12,9 @@ int main(int argc, char** argv) {
   sluice::cli::add_fake_upstream(app);
   sluice::cli::add_route(app);
   sluice::cli::add_models(app);
+  sluice::cli::add_keys(app);
+  sluice::cli::add_usage(app);
+  sluice::cli::add_providers(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

@@ -13,5 +13,8 @@ void add_init(CLI::App& app);
 void add_fake_upstream(CLI::App& app);
 void add_route(CLI::App& app);
 void add_models(CLI::App& app);
+void add_keys(CLI::App& app);
+void add_usage(CLI::App& app);
+void add_providers(CLI::App& app);
 
 }  // namespace sluice::cli

@@ -13,5 +13,8 @@ namespace sluice::cli {
 std::string find_config(const std::string& explicit_path);
 /// Loads it; on failure logs file:line:column and returns nullopt.
 std::optional<core::Config> load_config(const std::string& path);
+/// Adds the providers stored with `sluice providers add` (keys unsealed with the master key) to
+/// `cfg`; the config's own provider wins a name clash. Problems are logged, never fatal.
+void merge_stored_providers(core::Config& cfg);
 
 }  // namespace sluice::cli

@@ -93,6 +93,7 @@ int serve(const ServeOptions& opt) {
   const std::string path = find_config(opt.config_path);
   auto cfg = load_config(path);
   if (!cfg) return 2;
+  merge_stored_providers(*cfg);
   if (!opt.listen.empty()) cfg->listen = opt.listen;
   if (opt.threads >= 0) cfg->threads = opt.threads;
   if (!opt.log_level.empty()) cfg->log_level = opt.log_level;
@@ -129,7 +130,16 @@ int serve(const ServeOptions& opt) {
   std::vector<std::thread> discovery;
   discovery.emplace_back([&holder, &publish] { discover_models(holder, publish); });
 
-  pipeline::Gateway gateway(holder);
+  std::unique_ptr<governance::Governance> governance;
+  try {
+    governance = std::make_unique<governance::Governance>(*cfg);
+  } catch (const std::exception& e) {
+    log::error("cannot open the store: {}", e.what());
+    return 1;
+  }
+  log::info("store: {} (auth {})", cfg->store.path,
+            governance->auth_required() ? "on" : "off until a key exists or auth: on");
+  pipeline::Gateway gateway(holder, governance.get());
   std::unique_ptr<http::Server> server;
   try {
     server = http::Server::create(
@@ -151,7 +161,12 @@ int serve(const ServeOptions& opt) {
       if (path.empty()) {
         log::info("SIGHUP: no config file to reload (config came from the environment)");
       } else if (auto next = load_config(path)) {
+        merge_stored_providers(*next);
         std::lock_guard lock(publish);
+        if (next->store.path != cfg->store.path) {
+          log::warn("store.path changes take effect on restart");
+        }
+        governance->reconfigure(*next);
         if (next->listen != cfg->listen || next->threads != cfg->threads) {
           log::warn("listen and threads changes take effect on restart");
         }
@@ -180,6 +195,7 @@ int serve(const ServeOptions& opt) {
   signals_ioc.stop();
   signal_thread.join();
   for (auto& t : discovery) t.join();
+  governance.reset();  // the ledger writer commits every row before this returns
   log::info("stopped");
   return 0;
 }

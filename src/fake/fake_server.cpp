@@ -92,6 +92,8 @@ struct FakeUpstream::Planned {
   std::string body;
   std::optional<StreamPlan> sse;
   Faults faults;
+  std::string model;           // of a generated answer
+  std::optional<Usage> usage;  // of a generated answer, for /_fake/stats
 };
 
 FakeUpstream::FakeUpstream(FakeOptions options) : options_(std::move(options)) {}
@@ -273,6 +275,8 @@ FakeUpstream::Planned FakeUpstream::plan(const http::Request& req, const Target&
   } else {
     turn->chunks = p.faults.chunks.value_or(kDefaultChunks);
     const Reply reply = make_reply(*turn);
+    p.model = std::string(turn->model);
+    p.usage = reply.usage;
     const auto created = static_cast<std::int64_t>(std::time(nullptr));
     if (stream) {
       p.headers[0].value = "text/event-stream; charset=utf-8";
@@ -331,6 +335,12 @@ asio::awaitable<void> FakeUpstream::handle(http::Request& req, http::ResponseWri
   }
   recorder_.record(req);  // moves the request's parts into the history ring
   recorder_.count_status(p.status);
+  if (p.usage && p.status == 200) {
+    // Counted as generated, whether or not this wire reports it to the client (a stream
+    // without include_usage): tests compare gateway ledgers against it.
+    recorder_.count_usage(p.model, p.usage->input, p.usage->cached, p.usage->cache_write,
+                          p.usage->output, p.usage->reasoning);
+  }
   co_await deliver(p, writer);
   if (options_.verbose) {
     log::info("fake-upstream: {} -> {}{}", log_line, p.status, p.sse ? " (stream)" : "");

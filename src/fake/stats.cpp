@@ -114,8 +114,46 @@ std::string Recorder::stats_json(std::int64_t active_requests) const {
   append_counter(out, "requests_abandoned", requests_abandoned.load(std::memory_order_relaxed));
   out += R"(,"active_requests":)";
   append_int(out, active_requests);
-  out += '}';
+  out += R"(,"usage":{)";
+  {
+    std::lock_guard lock(mutex_);
+    bool first_model = true;
+    for (const auto& [model, u] : usage_) {
+      if (!first_model) out += ',';
+      first_model = false;
+      append_json_string(out, model);
+      out += ':';
+      const std::pair<const char*, std::int64_t> fields[] = {
+          {"requests", u.requests},       {"input", u.input},   {"cached", u.cached},
+          {"cache_write", u.cache_write}, {"output", u.output}, {"reasoning", u.reasoning}};
+      char sep = '{';
+      for (const auto& [name, v] : fields) {
+        out += sep;
+        sep = ',';
+        out += '"';
+        out += name;
+        out += "\":";
+        append_int(out, v);
+      }
+      out += '}';
+    }
+  }
+  out += "}}";
   return out;
+}
+
+void Recorder::count_usage(std::string_view model, std::int64_t input, std::int64_t cached,
+                           std::int64_t cache_write, std::int64_t output, std::int64_t reasoning) {
+  std::lock_guard lock(mutex_);
+  auto it = usage_.find(model);
+  if (it == usage_.end()) it = usage_.emplace(std::string(model), UsageTotals{}).first;
+  auto& u = it->second;
+  ++u.requests;
+  u.input += input;
+  u.cached += cached;
+  u.cache_write += cache_write;
+  u.output += output;
+  u.reasoning += reasoning;
 }
 
 std::string Recorder::requests_json(std::size_t n) const {
@@ -181,6 +219,7 @@ void Recorder::reset() {
     stored_ = 0;
     requests_ = 0;
     by_path_.clear();
+    usage_.clear();
   }
   for (auto& s : by_status_) {
     s.store(0, std::memory_order_relaxed);

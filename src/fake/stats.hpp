@@ -25,10 +25,14 @@ class Recorder {
   void record(http::Request& req);
   /// Counts the status a request was answered with. Thread-safe.
   void count_status(int status);
+  /// Adds a generated answer's tokens to its model's totals. Thread-safe.
+  void count_usage(std::string_view model, std::int64_t input, std::int64_t cached,
+                   std::int64_t cache_write, std::int64_t output, std::int64_t reasoning);
 
   /// {"requests", "by_path", "by_status", "streams_started", "streams_completed",
   ///  "streams_aborted", "streams_reset", "streams_errored", "requests_abandoned",
-  ///  "active_requests"}.
+  ///  "active_requests", "usage": {model: {requests, input, cached, cache_write, output,
+  ///  reasoning}}}.
   std::string stats_json(std::int64_t active_requests) const;
   /// The last `n` requests (at most kHistory), oldest first, as a JSON array of
   /// {method, path, query, headers, body}.
@@ -58,6 +62,10 @@ class Recorder {
   std::size_t stored_ = 0;  // entries in use, up to kHistory
   std::uint64_t requests_ = 0;
   std::map<std::string, std::uint64_t, std::less<>> by_path_;
+  struct UsageTotals {
+    std::int64_t requests = 0, input = 0, cached = 0, cache_write = 0, output = 0, reasoning = 0;
+  };
+  std::map<std::string, UsageTotals, std::less<>> usage_;
   std::array<std::atomic<std::uint64_t>, 600> by_status_{};
 };
 

@@ -16,7 +16,7 @@ class AccessLogStage final : public Stage {
   std::string_view name() const override { return "access_log"; }
   boost::asio::awaitable<Verdict> on_request(Exchange&) override { co_return Verdict::Continue; }
 
-  void on_complete(const Exchange& ex) noexcept override {
+  void on_complete(Exchange& ex) noexcept override {
     try {
       if (!ex.snapshot->config.access_log) return;
       using std::chrono::duration_cast;

@@ -1,4 +1,5 @@
-// The admin API: read-only views of routing for operators (GET /admin/route, /admin/health).
+// The admin API: views of routing for operators (GET /admin/route, /admin/health), and keys and
+// budgets (admin_keys.cpp).
 // Guarded by `admin.token` (Authorization: Bearer) when set; without a token only clients on
 // the loopback interface are served, so a gateway bound to 0.0.0.0 does not expose it.
 
@@ -46,7 +47,8 @@ bool flag(std::string_view query, std::string_view name) {
 
 }  // namespace
 
-std::pair<int, std::string> admin_reply(const providers::Snapshot& snap, const http::Request& req) {
+std::pair<int, std::string> admin_reply(const providers::Snapshot& snap, const http::Request& req,
+                                        governance::Governance* governance) {
   const auto path = req.path();
   const auto& token = snap.config.admin_token;
   auto fail = [](core::ErrorKind kind, std::string msg) {
@@ -66,6 +68,7 @@ std::pair<int, std::string> admin_reply(const providers::Snapshot& snap, const h
     return fail(core::ErrorKind::PermissionDenied,
                 "the admin API is served to loopback clients only; set admin.token to open it");
   }
+  if (auto reply = governance_admin_reply(governance, req)) return std::move(*reply);
   if (req.method != "GET") {
     return fail(core::ErrorKind::MethodNotAllowed, req.method + " is not allowed; use GET");
   }
@@ -101,8 +104,10 @@ std::pair<int, std::string> admin_reply(const providers::Snapshot& snap, const h
     q.traits = routing::traits_for(param(query, "prompt").value_or(""), needs, max_tokens);
     return {200, boost::json::serialize(routing::explain(snap, q))};
   }
-  return fail(core::ErrorKind::NotFound, "no such admin endpoint: " + std::string(path) +
-                                             " (GET /admin/route?model=NAME, GET /admin/health)");
+  return fail(core::ErrorKind::NotFound,
+              "no such admin endpoint: " + std::string(path) +
+                  " (GET /admin/route?model=NAME, GET /admin/health, /admin/keys, "
+                  "GET /admin/budgets)");
 }
 
 }  // namespace sluice::pipeline

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/error.hpp"
+#include "governance/runtime.hpp"
 #include "http/message.hpp"
 #include "http/server.hpp"
 #include "protocol/ir.hpp"
@@ -34,12 +35,22 @@ struct Exchange {
   std::string requested_model;
   bool stream = false;
 
+  // auth
+  governance::Governance* governance = nullptr;  // null: no governance (tests, tools)
+  governance::LiveKeyPtr key;                    // the caller's key; null when auth is off
+
   // route
   std::optional<providers::Resolution> resolution;
   std::optional<ir::Request>
       parsed;  // when routing had to read the request (translation reuses it)
   std::vector<routing::Target> direct;  // the targets of a name that is not a route
   routing::Plan plan;                   // candidates in the order execute tries them
+
+  // budget
+  governance::Reservation reservation;  // worst-case cost held until the request settles
+  std::int64_t rate_tokens = 0;         // tokens taken from rate-limit buckets (an estimate)
+  bool team_limited = false;            // the team's buckets were charged too
+  http::Headers governance_headers;     // rate-limit, budget-warning and capped headers
 
   // execute
   const routing::Target* target = nullptr;  // the attempt in progress, then the one that answered
@@ -53,6 +64,7 @@ struct Exchange {
   std::string dropped;                      // fields translation could not carry (x-sluice-dropped)
   std::uint64_t upstream_bytes = 0;
   std::uint64_t stream_events = 0;
+  std::optional<ir::Usage> usage;  // as the upstream reported it (translated or passthrough)
   Clock::time_point start = Clock::now();
   std::optional<Clock::time_point> first_byte;  // first response byte written to the client
 };

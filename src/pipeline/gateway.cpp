@@ -67,8 +67,8 @@ std::string new_request_id() {
   return buf;
 }
 
-Gateway::Gateway(providers::SnapshotHolder& snapshots)
-    : snapshots_(snapshots), pipeline_(make_default_pipeline()) {}
+Gateway::Gateway(providers::SnapshotHolder& snapshots, governance::Governance* governance)
+    : snapshots_(snapshots), governance_(governance), pipeline_(make_default_pipeline()) {}
 
 http::LocalReply Gateway::local_reply(const http::Request& req, int status,
                                       std::string_view message) const {
@@ -184,7 +184,7 @@ boost::asio::awaitable<void> Gateway::list_models(http::Request& req, http::Resp
 boost::asio::awaitable<void> Gateway::admin(http::Request& req, http::ResponseWriter& w,
                                             const std::string& request_id) {
   auto snap = snapshots_.get();
-  auto [status, body] = admin_reply(*snap, req);
+  auto [status, body] = admin_reply(*snap, req, governance_);
   co_await send_json(w, status, std::move(body), request_id);
 }
 
@@ -213,6 +213,7 @@ boost::asio::awaitable<void> Gateway::handle(http::Request& req, http::ResponseW
     ex.request_id = id;
     ex.endpoint = *ep;
     ex.snapshot = snapshots_.get();
+    ex.governance = governance_;
     co_return co_await pipeline_.run(ex);
   }
   if (path.starts_with("/admin/")) co_return co_await admin(req, w, id);

@@ -14,7 +14,9 @@ namespace sluice::pipeline {
 
 class Gateway {
  public:
-  explicit Gateway(providers::SnapshotHolder& snapshots);
+  /// `governance` (may be null: no auth, budgets or ledger) outlives the gateway.
+  explicit Gateway(providers::SnapshotHolder& snapshots,
+                   governance::Governance* governance = nullptr);
 
   boost::asio::awaitable<void> handle(http::Request& req, http::ResponseWriter& w);
   http::LocalReply local_reply(const http::Request& req, int status,
@@ -31,13 +33,18 @@ class Gateway {
                                      const std::string& request_id);
 
   providers::SnapshotHolder& snapshots_;
+  governance::Governance* governance_;
   Pipeline pipeline_;
   std::atomic<bool> draining_{false};
 };
 
 /// The admin API's answer (status, JSON body) for a request under /admin/. Plain function:
 /// the gateway sends it outside the JSON building (see send_json).
-std::pair<int, std::string> admin_reply(const providers::Snapshot& snap, const http::Request& req);
+std::pair<int, std::string> admin_reply(const providers::Snapshot& snap, const http::Request& req,
+                                        governance::Governance* governance = nullptr);
+/// /admin/keys and /admin/budgets (after the admin guard); nullopt for other paths.
+std::optional<std::pair<int, std::string>> governance_admin_reply(governance::Governance* gov,
+                                                                  const http::Request& req);
 
 /// A new request id: "req_" + 24 hex digits (random per process, then a counter).
 std::string new_request_id();

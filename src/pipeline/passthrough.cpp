@@ -9,6 +9,7 @@
 #include "pipeline/execute.hpp"
 #include "protocol/errors.hpp"
 #include "protocol/stream_probe.hpp"
+#include "protocol/usage_probe.hpp"
 #include "providers/forwarding.hpp"
 #include "routing/retry.hpp"
 
@@ -33,6 +34,15 @@ boost::asio::awaitable<Attempt> forward_passthrough(Exchange& ex, const routing:
   const bool rewrite =
       protocol::family_of(ex.endpoint) != protocol::Family::Gemini && t.model != ex.requested_model;
   up.body = rewrite ? protocol::rewrite_model(ex.request.body, ex.probe, t.model) : ex.request.body;
+  // Accounting needs a chat stream's usage even when the client did not ask for it; the extra
+  // chunk is then filtered out of what the client sees.
+  std::optional<protocol::UsageChunkFilter> hide_usage;
+  if (ex.stream && ex.endpoint == protocol::Endpoint::ChatCompletions && ex.governance) {
+    if (auto with_usage = protocol::request_stream_usage(up.body)) {
+      up.body = std::move(*with_usage);
+      hide_usage.emplace();
+    }
+  }
 
   const auto sent = Clock::now();
   const auto timeouts = timeouts_of(ex.snapshot->config);
@@ -63,6 +73,7 @@ boost::asio::awaitable<Attempt> forward_passthrough(Exchange& ex, const routing:
       a.held = {a.status, std::move(headers), std::move(*body), std::nullopt};
       co_return a;
     }
+    if (a.status >= 200 && a.status < 300) ex.usage = protocol::usage_of_body(ex.endpoint, *body);
     ex.status = a.status;
     ex.first_byte = Clock::now();
     add_sluice_headers(ex, headers);
@@ -74,7 +85,19 @@ boost::asio::awaitable<Attempt> forward_passthrough(Exchange& ex, const routing:
   chunk.reserve(16 * 1024);
   // The reader only observes the relayed bytes (event count now; usage and guardrails later).
   http::SseReader sse;
-  const auto count_event = [&ex](const http::SseEvent&) { ++ex.stream_events; };
+  protocol::StreamUsage usage(ex.endpoint);
+  const auto count_event = [&ex, &usage](const http::SseEvent& e) {
+    ++ex.stream_events;
+    usage.on_event(e);
+  };
+  // What the client gets of a chunk: all of it, unless sluice asked for usage on its behalf.
+  std::string visible;
+  const auto client_bytes = [&](std::string_view raw) -> std::string_view {
+    if (!hide_usage) return raw;
+    visible.clear();
+    hide_usage->feed(raw, visible);
+    return visible;
+  };
 
   if (may_retry) {
     // Hold the client's headers until the stream says something decisive.
@@ -82,6 +105,7 @@ boost::asio::awaitable<Attempt> forward_passthrough(Exchange& ex, const routing:
     const auto wire = stream_wire(ex.endpoint);
     const auto classify = [&](const http::SseEvent& e) {
       ++ex.stream_events;
+      usage.on_event(e);
       if (signal == protocol::StreamSignal::Framing)
         signal = protocol::classify_stream_event(wire, e);
     };
@@ -119,11 +143,17 @@ boost::asio::awaitable<Attempt> forward_passthrough(Exchange& ex, const routing:
     const bool started = co_await ex.writer.start_stream(a.status, std::move(headers));
     if (!started) co_return a;
     ex.first_byte = Clock::now();
-    if (!chunk.empty()) {
-      const bool written = co_await ex.writer.write_chunk(chunk);
+    const auto first = client_bytes(chunk);
+    if (!first.empty()) {
+      const bool written = co_await ex.writer.write_chunk(first);
       if (!written) co_return a;
     }
     if (!more) {
+      ex.usage = usage.usage();
+      if (hide_usage && hide_usage->held()) {
+        const std::string rest = hide_usage->take_rest();
+        co_await ex.writer.write_chunk(rest);
+      }
       co_await ex.writer.end_stream();
       co_return a;
     }
@@ -142,10 +172,19 @@ boost::asio::awaitable<Attempt> forward_passthrough(Exchange& ex, const routing:
       if (!a.first_content) a.first_content = Clock::now();
       ex.upstream_bytes += chunk.size();
       sse.feed(chunk, count_event);
-      const bool written = co_await ex.writer.write_chunk(chunk);
-      if (!written) co_return a;  // client gone
+      ex.usage = usage.usage();
+      const auto out = client_bytes(chunk);
+      if (!out.empty()) {
+        const bool written = co_await ex.writer.write_chunk(out);
+        if (!written) co_return a;  // client gone
+      }
     }
     if (!more) break;
+  }
+  if (hide_usage && hide_usage->held()) {
+    const std::string rest = hide_usage->take_rest();
+    const bool written = co_await ex.writer.write_chunk(rest);
+    if (!written) co_return a;
   }
   if (const auto& err = resp.error()) {
     // Past the first byte nothing can be retried: end with the client's own error event.

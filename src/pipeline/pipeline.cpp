@@ -1,6 +1,11 @@
 #include "pipeline/pipeline.hpp"
 
+#include <fmt/format.h>
+
+#include <algorithm>
+
 #include "core/log.hpp"
+#include "governance/cost.hpp"
 #include "protocol/errors.hpp"
 
 namespace sluice::pipeline {
@@ -16,9 +21,14 @@ boost::asio::awaitable<void> Pipeline::run(Exchange& ex) const {
 
 Pipeline make_default_pipeline() {
   std::vector<StagePtr> stages;
+  // The account stage sits first after the log so that its on_complete (settle, ledger) runs
+  // after every other stage's and before the access log line.
   stages.push_back(make_access_log_stage());
+  stages.push_back(make_account_stage());
   stages.push_back(make_ingress_stage());
+  stages.push_back(make_auth_stage());
   stages.push_back(make_route_stage());
+  stages.push_back(make_budget_stage());
   stages.push_back(make_execute_stage());
   return Pipeline(std::move(stages));
 }
@@ -37,6 +47,22 @@ void add_sluice_headers(const Exchange& ex, http::Headers& headers) {
   if (ex.attempts > 0) headers.push_back({"x-sluice-attempts", std::to_string(ex.attempts)});
   if (!ex.fallback_reason.empty()) {
     headers.push_back({"x-sluice-fallback-reason", ex.fallback_reason});
+  }
+  if (ex.usage && ex.target && ex.target->info) {
+    headers.push_back({"x-sluice-cost-usd",
+                       fmt::format("{:.6f}", governance::cost_usd(*ex.target->info, *ex.usage))});
+  }
+  if (!ex.governance_headers.empty()) {
+    // The key's own limits replace the provider's: those describe sluice's account, not the
+    // caller's allowance.
+    const bool own_limits =
+        std::any_of(ex.governance_headers.begin(), ex.governance_headers.end(),
+                    [](const http::Header& h) { return h.name.starts_with("x-ratelimit-"); });
+    if (own_limits) {
+      std::erase_if(headers,
+                    [](const http::Header& h) { return h.name.starts_with("x-ratelimit-"); });
+    }
+    headers.insert(headers.end(), ex.governance_headers.begin(), ex.governance_headers.end());
   }
 }
 

@@ -18,12 +18,15 @@ class Pipeline {
   std::vector<StagePtr> stages_;
 };
 
-/// The stages of this build, in order: ingress -> route -> execute, with the access log
-/// observing completion.
+/// The stages of this build, in order: ingress -> auth -> route -> budget -> execute, with
+/// account (cost, settlement, ledger) and the access log observing completion.
 Pipeline make_default_pipeline();
 
 // Factories, one per stage file.
 StagePtr make_ingress_stage();
+StagePtr make_auth_stage();
+StagePtr make_budget_stage();
+StagePtr make_account_stage();
 StagePtr make_route_stage();
 StagePtr make_execute_stage();
 StagePtr make_access_log_stage();

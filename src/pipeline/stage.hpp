@@ -25,8 +25,9 @@ class Stage {
   virtual boost::asio::awaitable<Verdict> on_request(Exchange& ex) = 0;
   /// Runs for every stage, in reverse order, after the response is complete or abandoned —
   /// including stages that never saw on_request because an earlier stage responded. Must not
-  /// throw. Default: nothing.
-  virtual void on_complete(const Exchange&) noexcept {}
+  /// throw. May settle what the stage holds for the request (a budget reservation). Default:
+  /// nothing.
+  virtual void on_complete(Exchange&) noexcept {}
 };
 using StagePtr = std::unique_ptr<Stage>;
 

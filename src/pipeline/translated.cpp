@@ -18,6 +18,21 @@ namespace {
 
 constexpr std::size_t kMaxErrorBody = 1024 * 1024;
 
+/// Usage arrives in pieces (input at Start, cumulative counts later): keep the latest non-zero
+/// value of each count.
+void note_usage(Exchange& ex, const ir::Event& ev) {
+  using K = ir::Event::Kind;
+  if (ev.kind != K::Start && ev.kind != K::Usage && ev.kind != K::Finish) return;
+  const auto& u = ev.usage;
+  if (u.input == 0 && u.output == 0 && u.cache_read == 0 && u.cache_write == 0) return;
+  auto& acc = ex.usage ? *ex.usage : ex.usage.emplace();
+  if (u.input) acc.input = u.input;
+  if (u.output) acc.output = u.output;
+  if (u.cache_read) acc.cache_read = u.cache_read;
+  if (u.cache_write) acc.cache_write = u.cache_write;
+  if (u.reasoning) acc.reasoning = u.reasoning;
+}
+
 std::string join(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& s : items) {
@@ -156,6 +171,7 @@ boost::asio::awaitable<Attempt> forward_translated(Exchange& ex, const routing::
       co_return a;
     }
     const auto& answer = std::get<ir::Response>(res);
+    ex.usage = answer.usage;
     a.first_content = Clock::now();
     const bool filtered =
         answer.stop == ir::StopReason::ContentFilter || answer.stop == ir::StopReason::Refusal;
@@ -206,7 +222,9 @@ boost::asio::awaitable<Attempt> forward_translated(Exchange& ex, const routing::
   chunk.reserve(16 * 1024);
   const auto on_sse = [&](const http::SseEvent& e) {
     ++ex.stream_events;
+    const auto before = events.size();
     decoder->on_event(e, events);
+    for (auto i = before; i < events.size(); ++i) note_usage(ex, events[i]);
   };
 
   bool more = true;
@@ -285,7 +303,10 @@ boost::asio::awaitable<Attempt> forward_translated(Exchange& ex, const routing::
     a.failure = routing::Failure::StreamError;
   } else {
     decoder->on_end(events);
-    for (const auto& ev : events) encoder->on_event(ev, out);
+    for (const auto& ev : events) {
+      note_usage(ex, ev);
+      encoder->on_event(ev, out);
+    }
   }
   if (!out.empty()) {
     const bool written = co_await ex.writer.write_chunk(out);

@@ -1,0 +1,212 @@
+// The gateway's governance state and how it follows the store: keys by hash, budgets rebuilt
+// when keys or config change, spend reloaded from the ledger for budgets it has not seen.
+
+#include "governance/runtime.hpp"
+
+#include "core/log.hpp"
+#include "governance/keys.hpp"
+#include "governance/period.hpp"
+#include "protocol/mappings.hpp"
+
+namespace sluice::governance {
+namespace {
+
+constexpr auto kPollInterval = std::chrono::milliseconds(250);
+
+Caps caps_of(const store::KeyRecord& k, bool downgrade_tier) {
+  Caps c;
+  if (!k.max_reasoning.empty()) c.max_reasoning = protocol::effort_from(k.max_reasoning);
+  c.service_tiers = k.service_tiers;
+  c.downgrade_tier = downgrade_tier;
+  c.max_output_tokens = k.max_output_tokens;
+  return c;
+}
+
+store::SpendScope scope_of(core::BudgetScopeKind k) {
+  switch (k) {
+    case core::BudgetScopeKind::Key:
+      return store::SpendScope::Key;
+    case core::BudgetScopeKind::User:
+      return store::SpendScope::User;
+    case core::BudgetScopeKind::Team:
+      return store::SpendScope::Team;
+    case core::BudgetScopeKind::Project:
+      return store::SpendScope::Project;
+    case core::BudgetScopeKind::Org:
+      return store::SpendScope::Org;
+  }
+  return store::SpendScope::Org;
+}
+
+std::string label_of(store::SpendScope s, const std::string& name) {
+  switch (s) {
+    case store::SpendScope::Key:
+      return "key '" + name + "'";
+    case store::SpendScope::User:
+      return "user '" + name + "'";
+    case store::SpendScope::Team:
+      return "team '" + name + "'";
+    case store::SpendScope::Project:
+      return "project '" + name + "'";
+    case store::SpendScope::Org:
+      return "the org";
+  }
+  return name;
+}
+
+}  // namespace
+
+LiveKeyPtr KeyRegistry::find(std::string_view secret) const {
+  const auto hash = hash_key(secret);
+  const auto table = table_.load(std::memory_order_acquire);
+  auto it = table->find(std::string_view(hash));
+  if (it == table->end()) return nullptr;
+  // The map lookup compared hashes already; compare again in constant time so that the last
+  // step of accepting a key does not depend on where the first differing byte is.
+  if (!same_hash(it->second->record.hash, hash)) return nullptr;
+  return it->second;
+}
+
+void KeyRegistry::load(const std::vector<store::KeyRecord>& keys, bool downgrade_tier) {
+  auto table = std::make_shared<Table>();
+  for (const auto& k : keys) {
+    auto live = std::make_shared<LiveKey>();
+    live->record = k;
+    live->caps = caps_of(k, downgrade_tier);
+    live->label = "key '" + k.name + "'";
+    table->emplace(k.hash, std::move(live));
+  }
+  count_.store(keys.size(), std::memory_order_relaxed);
+  table_.store(std::move(table), std::memory_order_release);
+}
+
+std::vector<BudgetRule> budget_rules(const core::Config& cfg,
+                                     const std::vector<store::KeyRecord>& keys) {
+  std::vector<BudgetRule> rules;
+  for (const auto& b : cfg.governance.budgets) {
+    BudgetRule r;
+    r.scope = scope_of(b.scope);
+    r.id = b.name;
+    r.label = label_of(r.scope, b.name);
+    if (r.scope == store::SpendScope::Key) {
+      // Config names keys by name; spend is recorded by id.
+      const store::KeyRecord* match = nullptr;
+      for (const auto& k : keys) {
+        if (k.name == b.name && k.revoked_ms == 0) match = &k;
+      }
+      if (!match) {
+        log::warn("budget for key '{}' (line {}): no live key has that name", b.name, b.line);
+        continue;
+      }
+      r.id = match->id;
+    }
+    r.limit_usd = b.limit_usd;
+    r.period = Period::parse(b.period).value_or(Period{});
+    r.warn = b.warn;
+    r.action = budget_action_from(b.action).value_or(BudgetAction::Block);
+    r.throttle_rpm = b.throttle_rpm;
+    rules.push_back(std::move(r));
+  }
+  for (const auto& k : keys) {
+    if (k.revoked_ms != 0 || k.budget_usd <= 0) continue;
+    BudgetRule r;
+    r.scope = store::SpendScope::Key;
+    r.id = k.id;
+    r.label = label_of(r.scope, k.name);
+    r.limit_usd = k.budget_usd;
+    r.period = Period::parse(k.budget_period).value_or(Period{});
+    r.action = budget_action_from(k.budget_action).value_or(BudgetAction::Block);
+    rules.push_back(std::move(r));
+  }
+  return rules;
+}
+
+Governance::Governance(const core::Config& cfg)
+    : store_(store::open_sqlite(cfg.store.path)), cfg_(std::make_shared<const core::Config>(cfg)) {
+  ledger_ = std::make_unique<store::UsageWriter>(store::open_sqlite(cfg.store.path));
+  auth_.store(cfg.governance.auth);
+  {
+    std::lock_guard lock(store_mu_);
+    generation_ = store_->keys_generation();
+    const auto keys = store_->keys();
+    keys_.load(keys, cfg.governance.downgrade_service_tier);
+    rebuild_budgets(keys);
+    loaded_.store(generation_, std::memory_order_release);
+  }
+  reconfigure(cfg);
+  poller_ = std::thread([this] { poll(); });
+}
+
+Governance::~Governance() {
+  {
+    std::lock_guard lock(poll_mu_);
+    stop_ = true;
+  }
+  poll_cv_.notify_all();
+  if (poller_.joinable()) poller_.join();
+  ledger_.reset();  // flushes
+}
+
+void Governance::reconfigure(const core::Config& cfg) {
+  auth_.store(cfg.governance.auth);
+  auto teams = std::make_shared<std::unordered_map<std::string, TeamLimit>>();
+  for (const auto& t : cfg.governance.team_limits) (*teams)[t.team] = {t.rpm, t.tpm};
+  team_limits_.store(std::move(teams));
+  std::lock_guard lock(store_mu_);
+  cfg_ = std::make_shared<const core::Config>(cfg);
+  const auto keys = store_->keys();
+  keys_.load(keys, cfg.governance.downgrade_service_tier);
+  rebuild_budgets(keys);
+}
+
+void Governance::reload_keys() {
+  std::lock_guard lock(store_mu_);
+  generation_ = store_->keys_generation();
+  const auto keys = store_->keys();
+  keys_.load(keys, cfg_->governance.downgrade_service_tier);
+  rebuild_budgets(keys);
+  loaded_.store(generation_, std::memory_order_release);
+}
+
+void Governance::rebuild_budgets(const std::vector<store::KeyRecord>& keys) {
+  auto rules = budget_rules(*cfg_, keys);
+  budgets_.configure(
+      std::move(rules),
+      [this](const BudgetRule& r, std::int64_t since) {
+        return store_->spend_since(r.scope, r.id, since);
+      },
+      now_ms());
+}
+
+bool Governance::auth_required() const {
+  switch (auth_.load(std::memory_order_relaxed)) {
+    case core::AuthMode::On:
+      return true;
+    case core::AuthMode::Off:
+      return false;
+    case core::AuthMode::Auto:
+      return keys_.any();
+  }
+  return true;
+}
+
+void Governance::poll() {
+  std::unique_lock lock(poll_mu_);
+  while (!poll_cv_.wait_for(lock, kPollInterval, [this] { return stop_; })) {
+    try {
+      std::lock_guard store_lock(store_mu_);
+      const auto gen = store_->keys_generation();
+      if (gen == generation_) continue;
+      generation_ = gen;
+      const auto keys = store_->keys();
+      keys_.load(keys, cfg_->governance.downgrade_service_tier);
+      rebuild_budgets(keys);
+      loaded_.store(gen, std::memory_order_release);
+      log::info("keys changed in the store: {} keys loaded", keys.size());
+    } catch (const std::exception& e) {
+      log::warn("reading keys from the store failed (will retry): {}", e.what());
+    }
+  }
+}
+
+}  // namespace sluice::governance

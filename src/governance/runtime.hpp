@@ -1,0 +1,115 @@
+#pragma once
+// Governance as the gateway runs it: the keys (an immutable table swapped atomically, so a
+// revocation reaches every thread at once), the budget book, the rate limiter and the ledger
+// writer, all fed from the store. One instance lives as long as `sluice serve`; config reloads
+// reconfigure it. A poller re-reads keys when another process (`sluice keys revoke`) changed
+// them, within a quarter second.
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <unordered_map>
+
+#include "core/config.hpp"
+#include "core/string_hash.hpp"
+#include "governance/budget_book.hpp"
+#include "governance/caps.hpp"
+#include "governance/rate_limiter.hpp"
+#include "store/store.hpp"
+#include "store/usage_writer.hpp"
+
+namespace sluice::governance {
+
+/// A key as requests see it: its record, its caps in the form the body rewriter takes, and
+/// its label for messages.
+struct LiveKey {
+  store::KeyRecord record;
+  Caps caps;
+  std::string label;  // "key 'alice-laptop'"
+};
+using LiveKeyPtr = std::shared_ptr<const LiveKey>;
+
+class KeyRegistry {
+ public:
+  /// The key whose hash matches `secret`'s, revoked and expired ones included (the caller says
+  /// why it is refused); nullptr when none does.
+  LiveKeyPtr find(std::string_view secret) const;
+  void load(const std::vector<store::KeyRecord>& keys, bool downgrade_tier);
+  /// True once any key exists (revoked ones count): `auth: auto` turns on.
+  bool any() const { return count_.load(std::memory_order_relaxed) > 0; }
+
+ private:
+  using Table = core::StringMap<LiveKeyPtr>;  // hex SHA-256 -> key
+  std::atomic<std::shared_ptr<const Table>> table_{std::make_shared<const Table>()};
+  std::atomic<std::size_t> count_{0};
+};
+
+/// Team-wide rate limits by team name.
+struct TeamLimit {
+  std::int64_t rpm = 0;
+  std::int64_t tpm = 0;
+};
+
+class Governance {
+ public:
+  /// Opens the store at cfg.store.path (creating it), loads keys, budgets and their spend, and
+  /// starts the ledger writer and the key poller. Throws store::StoreError.
+  explicit Governance(const core::Config& cfg);
+  ~Governance();  // stops the poller; the ledger writer flushes every row
+  Governance(const Governance&) = delete;
+  Governance& operator=(const Governance&) = delete;
+
+  /// A new config generation: auth mode, budgets and team limits. Spend carries over.
+  void reconfigure(const core::Config& cfg);
+  /// Re-reads keys from the store now and rebuilds key budgets.
+  void reload_keys();
+
+  bool auth_required() const;
+  /// The store's keys generation this process has loaded; equal to Store::keys_generation()
+  /// once a change made elsewhere (the CLI) is in effect here.
+  std::int64_t loaded_generation() const { return loaded_.load(std::memory_order_acquire); }
+  const KeyRegistry& keys() const { return keys_; }
+  BudgetBook& budgets() { return budgets_; }
+  RateLimiter& limits() { return limits_; }
+  store::UsageWriter& ledger() { return *ledger_; }
+  std::shared_ptr<const std::unordered_map<std::string, TeamLimit>> team_limits() const {
+    return team_limits_.load();
+  }
+
+  /// Runs `fn(store)` under the lock of the gateway's reading connection (admin API calls).
+  template <class Fn>
+  auto with_store(Fn&& fn) {
+    std::lock_guard lock(store_mu_);
+    return fn(*store_);
+  }
+
+ private:
+  void rebuild_budgets(const std::vector<store::KeyRecord>& keys);  // under store_mu_
+  void poll();
+
+  std::mutex store_mu_;
+  std::unique_ptr<store::Store> store_;      // reads and admin writes
+  std::shared_ptr<const core::Config> cfg_;  // under store_mu_
+  std::atomic<core::AuthMode> auth_{core::AuthMode::Auto};
+  KeyRegistry keys_;
+  BudgetBook budgets_;
+  RateLimiter limits_;
+  std::atomic<std::shared_ptr<const std::unordered_map<std::string, TeamLimit>>> team_limits_;
+  std::unique_ptr<store::UsageWriter> ledger_;
+  std::int64_t generation_ = -1;          // keys_generation last loaded (under store_mu_)
+  std::atomic<std::int64_t> loaded_{-1};  // generation_, readable without the lock
+  std::mutex poll_mu_;
+  std::condition_variable poll_cv_;
+  bool stop_ = false;
+  std::thread poller_;
+};
+
+/// The budgets that apply: the config's (a `key:` budget names the key) and each live key's own.
+std::vector<BudgetRule> budget_rules(const core::Config& cfg,
+                                     const std::vector<store::KeyRecord>& keys);
+
+}  // namespace sluice::governance

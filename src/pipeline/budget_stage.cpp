@@ -1,0 +1,211 @@
+// budget: rate limits and spend, after routing has ordered the candidates. The key's (and its
+// team's) request and token buckets are charged; then the worst-case cost of the first
+// candidate is reserved on every budget the request belongs to. A budget that cannot hold it
+// acts as configured: block (429 saying which budget, how much, when it resets), throttle (a
+// lower rate, spend allowed past the limit), or fallback (the next cheaper candidate whose
+// worst case fits what is left).
+
+#include <fmt/format.h>
+
+#include "governance/cost.hpp"
+#include "governance/period.hpp"
+#include "pipeline/pipeline.hpp"
+
+namespace sluice::pipeline {
+namespace {
+
+using governance::BudgetAction;
+
+governance::Subject subject_of(const Exchange& ex) {
+  if (!ex.key) return {};
+  const auto& r = ex.key->record;
+  return {r.id, r.user, r.team, r.project};
+}
+
+/// Tokens charged to a tpm bucket before the answer is known: the prompt estimated from its
+/// size plus the output cap the client asked for (OpenAI's own estimate works this way).
+std::int64_t token_estimate(const Exchange& ex) {
+  return static_cast<std::int64_t>((ex.request.body.size() + 3) / 4) +
+         std::max<std::int64_t>(ex.probe.max_output.value_or(0), 0);
+}
+
+core::GatewayError rate_limited(std::string message) {
+  return {core::ErrorKind::RateLimited, std::move(message), "", "rate_limit_exceeded"};
+}
+
+std::string per_minute(const governance::RateDecision& d, std::int64_t rpm, std::int64_t tpm) {
+  return d.exhausted == "tokens" ? fmt::format("{} tokens per minute", tpm)
+                                 : fmt::format("{} requests per minute", rpm);
+}
+
+class BudgetStage final : public Stage {
+ public:
+  std::string_view name() const override { return "budget"; }
+
+  boost::asio::awaitable<Verdict> on_request(Exchange& ex) override {
+    auto* gov = ex.governance;
+    if (!gov) co_return Verdict::Continue;
+    const auto now = governance::RateClock::now();
+
+    // Rate limits: the key's own, then its team's.
+    if (ex.key && (ex.key->record.rpm > 0 || ex.key->record.tpm > 0)) {
+      const auto& r = ex.key->record;
+      ex.rate_tokens = r.tpm > 0 ? token_estimate(ex) : 0;
+      const auto d = gov->limits().acquire(r.id, r.rpm, r.tpm, ex.rate_tokens, now);
+      governance::add_rate_headers(d, ex.governance_headers);
+      if (!d.allowed) {
+        ex.rate_tokens = 0;
+        co_return co_await refuse_rate(
+            ex, ex.key->label + " is limited to " + per_minute(d, r.rpm, r.tpm));
+      }
+    }
+    if (ex.key && !ex.key->record.team.empty()) {
+      const auto teams = gov->team_limits();
+      auto it = teams->find(ex.key->record.team);
+      if (it != teams->end()) {
+        const std::int64_t tokens = it->second.tpm > 0 ? token_estimate(ex) : 0;
+        const auto d = gov->limits().acquire("team\x1f" + ex.key->record.team, it->second.rpm,
+                                             it->second.tpm, tokens, now);
+        if (!d.allowed) {
+          governance::add_rate_headers(d, ex.governance_headers);
+          co_return co_await refuse_rate(ex, "team '" + ex.key->record.team + "' is limited to " +
+                                                 per_minute(d, it->second.rpm, it->second.tpm));
+        }
+        ex.team_limited = true;
+      }
+    }
+
+    // Spend: reserve the worst case of a candidate that fits.
+    auto& book = gov->budgets();
+    if (book.empty()) co_return Verdict::Continue;
+    const auto subject = subject_of(ex);
+    const auto now_ms = governance::now_ms();
+    const auto input = governance::worst_case_input_tokens(ex.request.body.size());
+    const auto max_out = ex.probe.max_output.value_or(0);
+    std::optional<governance::BudgetState> refused;
+    std::string refusal;
+    for (std::size_t i = 0; i < ex.plan.eligible; ++i) {
+      const auto* t = ex.plan.order[i].target;
+      const double worst = t->info ? governance::worst_case_usd(*t->info, input, max_out) : 0;
+      auto out = book.reserve(subject, worst, now_ms);
+      if (out.ok) {
+        ex.reservation = std::move(out.reservation);
+        note_warnings(ex, out);
+        if (i > 0) {
+          // The dearer candidates do not fit what is left: serve from this one, and say so.
+          ex.governance_headers.push_back(
+              {"x-sluice-budget-warning",
+               fmt::format(
+                   "{} has {} of {} left ({}, resets {}): {} does not fit, "
+                   "served by {}",
+                   refused->rule.label,
+                   governance::usd(std::max(
+                       0.0, refused->rule.limit_usd - refused->spent_usd - refused->reserved_usd)),
+                   governance::usd(refused->rule.limit_usd), refused->rule.period.to_string(),
+                   governance::iso8601(refused->window.end_ms), ex.plan.order[0].target->label(),
+                   t->label())});
+          ex.plan.order.erase(ex.plan.order.begin(),
+                              ex.plan.order.begin() + static_cast<std::ptrdiff_t>(i));
+          ex.plan.eligible -= i;
+          ex.fallback_reason = "budget";
+        }
+        co_return Verdict::Continue;
+      }
+      if (!refused) {
+        refused = out.refused;
+        refusal = out.message();
+      }
+      if (!out.refused || out.refused->rule.action != BudgetAction::Fallback) {
+        refused = out.refused;
+        refusal = out.message();
+        break;
+      }
+    }
+    if (refused && refused->rule.action == BudgetAction::Throttle) {
+      const auto d = gov->limits().acquire("budget\x1f" + refused->rule.label,
+                                           refused->rule.throttle_rpm, 0, 0, now);
+      if (d.allowed) {
+        const auto* t = ex.plan.eligible ? ex.plan.order[0].target : nullptr;
+        const double worst =
+            t && t->info ? governance::worst_case_usd(*t->info, input, max_out) : 0;
+        ex.reservation = book.reserve_unchecked(subject, worst, now_ms);
+        ex.governance_headers.push_back(
+            {"x-sluice-budget-warning",
+             refusal + "; throttled to " + std::to_string(refused->rule.throttle_rpm) + " rpm"});
+        co_return Verdict::Continue;
+      }
+      governance::add_rate_headers(d, ex.governance_headers);
+      co_return co_await refuse_rate(ex, refusal + "; throttled to " +
+                                             std::to_string(refused->rule.throttle_rpm) +
+                                             " requests per minute until then");
+    }
+    if (refused && refused->rule.action == BudgetAction::Fallback && ex.resolution &&
+        ex.resolution->route) {
+      refusal += "; no cheaper target of this route fits what is left";
+    }
+    if (refused) {
+      record_event(*gov, "budget_exhausted", *refused, refusal);
+      const auto reset_s = std::max<std::int64_t>(1, (refused->window.end_ms - now_ms) / 1000);
+      http::Headers h;
+      h.push_back({"retry-after", std::to_string(reset_s)});
+      h.push_back({"x-should-retry", "false"});  // SDKs would otherwise retry a spent budget
+      h.push_back({"x-sluice-budget-reset", governance::iso8601(refused->window.end_ms)});
+      core::GatewayError err{core::ErrorKind::RateLimited, refusal, "", "budget_exceeded"};
+      co_return co_await respond_error(ex, std::move(err), 0, std::move(h));
+    }
+    co_return Verdict::Continue;
+  }
+
+ private:
+  static boost::asio::awaitable<Verdict> refuse_rate(Exchange& ex, std::string message) {
+    http::Headers h = ex.governance_headers;
+    ex.governance_headers.clear();
+    auto err = rate_limited(std::move(message));
+    co_return co_await respond_error(ex, std::move(err), 0, std::move(h));
+  }
+
+  static void record_event(governance::Governance& gov, const char* kind,
+                           const governance::BudgetState& b, const std::string& detail) {
+    gov.ledger().submit(store::EventRow{governance::now_ms(), kind, scope_name(b.rule), detail});
+  }
+
+  static std::string scope_name(const governance::BudgetRule& r) {
+    switch (r.scope) {
+      case store::SpendScope::Key:
+        return "key:" + r.id;
+      case store::SpendScope::User:
+        return "user:" + r.id;
+      case store::SpendScope::Team:
+        return "team:" + r.id;
+      case store::SpendScope::Project:
+        return "project:" + r.id;
+      case store::SpendScope::Org:
+        return "org";
+    }
+    return r.id;
+  }
+
+  static void note_warnings(Exchange& ex, const governance::ReserveOutcome& out) {
+    if (!out.warnings.empty()) {
+      std::string w;
+      for (const auto& s : out.warnings) {
+        if (!w.empty()) w += "; ";
+        w += s;
+      }
+      ex.governance_headers.push_back({"x-sluice-budget-warning", std::move(w)});
+    }
+    for (const auto& b : out.newly_warned) {
+      record_event(*ex.governance, "budget_warning", b,
+                   b.rule.label + fmt::format(" passed {:.0f}% of {}", b.rule.warn * 100,
+                                              governance::usd(b.rule.limit_usd)));
+    }
+  }
+};
+
+}  // namespace
+
+StagePtr make_budget_stage() {
+  return std::make_unique<BudgetStage>();
+}
+
+}  // namespace sluice::pipeline
