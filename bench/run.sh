@@ -28,6 +28,7 @@ usage: bench/run.sh [options]
   --sluice PATH      sluice binary (default build/release/sluice, built if missing or stale)
   --no-build         do not (re)build; use the binary as it is
   --no-access-log-case  skip the extra sluice run with access_log: true
+  --no-governed-case    skip the extra sluice runs with a virtual key, budgets and rate limits
   --out FILE         JSON results (default bench/results/<timestamp>.json)
   --keep             keep the temp dir (configs, logs) and print its path
   --nice N           run everything measured (fake, proxies, wrk) at this nice level (default
@@ -50,6 +51,7 @@ WRK_THREADS=1
 SLUICE=""
 BUILD=1
 ACCESS_LOG_CASE=1
+GOVERNED_CASE=1
 OUT=""
 KEEP=0
 WAIT_QUIET=60
@@ -70,6 +72,7 @@ while [ $# -gt 0 ]; do
     --sluice) SLUICE="$2"; shift 2 ;;
     --no-build) BUILD=0; shift ;;
     --no-access-log-case) ACCESS_LOG_CASE=0; shift ;;
+    --no-governed-case) GOVERNED_CASE=0; shift ;;
     --out) OUT="$2"; shift 2 ;;
     --keep) KEEP=1; shift ;;
     --wait-quiet) WAIT_QUIET="$2"; shift 2 ;;
@@ -291,6 +294,7 @@ listen: 127.0.0.1:0
 threads: $THREADS
 log_level: warn
 access_log: $2
+store: {path: $TMP/store-$3/sluice.db}
 providers:
   - name: fake
     type: openai
@@ -299,6 +303,15 @@ providers:
     models: [gpt-fake-mini]
     discover_models: false
 EOF
+  if [ "$3" = gov ]; then
+    # Auth on (a key exists), the key's own budget and limits, and a team and an org budget:
+    # every request is authenticated, rate-limited, reserved on three budgets and settled.
+    cat >>"$1" <<EOF
+budgets:
+  - {team: bench, limit: 1000000, period: month}
+  - {org: true, limit: 1000000, period: month}
+EOF
+  fi
 }
 # sluice prints its listening line on stdout or stderr depending on the log setup; look in both.
 wait_listening_any() {
@@ -316,7 +329,13 @@ wait_listening_any() {
 }
 start_sluice() {
   local name=$1 al=$2 pid port
-  write_sluice_config "$TMP/sluice-$name.yaml" "$al"
+  write_sluice_config "$TMP/sluice-$name.yaml" "$al" "$name"
+  if [ "$name" = gov ]; then
+    SLUICE_BENCH_KEY=$("$SLUICE" keys create --name bench --team bench --budget 1000000/month \
+      --rpm 1000000000 --tpm 1000000000000 --config "$TMP/sluice-$name.yaml" 2>/dev/null) ||
+      die "sluice keys create failed"
+    export SLUICE_BENCH_KEY
+  fi
   "${PROXY_RUN[@]}" "$SLUICE" serve --config "$TMP/sluice-$name.yaml" --listen 127.0.0.1:0 \
     --threads "$THREADS" >"$TMP/sluice-$name.out" 2>"$TMP/sluice-$name.err" &
   pid=$!; PIDS+=("$pid")
@@ -329,6 +348,10 @@ log "sluice on 127.0.0.1:$SLUICE_PORT_nolog (pid $SLUICE_PID_nolog, access_log f
 if [ "$ACCESS_LOG_CASE" = 1 ]; then
   start_sluice log true
   log "sluice on 127.0.0.1:$SLUICE_PORT_log (pid $SLUICE_PID_log, access_log true -> $TMP/sluice-log.out)"
+fi
+if [ "$GOVERNED_CASE" = 1 ]; then
+  start_sluice gov false
+  log "sluice on 127.0.0.1:$SLUICE_PORT_gov (pid $SLUICE_PID_gov, a virtual key with budgets and rate limits)"
 fi
 
 BENCH_PIDS=("${PIDS[@]}")
@@ -363,14 +386,14 @@ check_target() {
   local name=$1 port=$2 payload=$3 code body
   if [ "$payload" = stream ]; then
     body=$(curl -sS -m 10 -o "$TMP/check.out" -w '%{http_code}' -X POST "http://127.0.0.1:$port/v1/chat/completions" \
-      -H 'content-type: application/json' -H "x-fake-chunks: $CHUNKS" -d "$STREAM_BODY") || die "$name: stream request failed"
+      -H 'content-type: application/json' -H "authorization: Bearer ${SLUICE_BENCH_KEY:-none}" -H "x-fake-chunks: $CHUNKS" -d "$STREAM_BODY") || die "$name: stream request failed"
     [ "$body" = 200 ] || die "$name: stream answered HTTP $body: $(head -c 300 "$TMP/check.out")"
     tail -c 20 "$TMP/check.out" | grep -q 'data: \[DONE\]' || die "$name: stream did not end with [DONE]"
     code=$(grep -c '^data: ' "$TMP/check.out")
     [ "$code" -ge "$((CHUNKS + 2))" ] || die "$name: stream has $code events, expected >= $((CHUNKS + 2))"
   else
     body=$(curl -sS -m 10 -o "$TMP/check.out" -w '%{http_code}' -X POST "http://127.0.0.1:$port/v1/chat/completions" \
-      -H 'content-type: application/json' -d "$CHAT_BODY") || die "$name: request failed"
+      -H 'content-type: application/json' -H "authorization: Bearer ${SLUICE_BENCH_KEY:-none}" -d "$CHAT_BODY") || die "$name: request failed"
     [ "$body" = 200 ] || die "$name: answered HTTP $body: $(head -c 300 "$TMP/check.out")"
     grep -q '"chat.completion"' "$TMP/check.out" || die "$name: not a chat completion: $(head -c 300 "$TMP/check.out")"
   fi
@@ -425,7 +448,7 @@ measure_case() {  # target payload conns port cpu_pids...; appends to $RESULTS, 
       printf "%.1f\t%d\t%d\t%d\t%.1f\t%d\t%d\t%.1f\n", rps, num("p50"), num("p99"), num("p90"), num("mean"), err, (req > 0 ? bytes / req : 0), cpu
     }')
   local rss=0 hwm=0
-  if [ "$target" = sluice ] || [ "$target" = sluice_log ]; then
+  if [ "$target" = sluice ] || [ "$target" = sluice_log ] || [ "$target" = sluice_gov ]; then
     rss=$(status_kb "$1" VmRSS); hwm=$(status_kb "$1" VmHWM)
   elif [ "$target" = nginx ]; then
     for p in "${all[@]}"; do rss=$((rss + $(status_kb "$p" VmRSS))); hwm=$((hwm + $(status_kb "$p" VmHWM))); done
@@ -458,6 +481,7 @@ run_case() {
 NCASES=0
 for _ in $CONNS; do NCASES=$((NCASES + 6)); done
 [ "$ACCESS_LOG_CASE" = 1 ] && NCASES=$((NCASES + 1))
+[ "$GOVERNED_CASE" = 1 ] && NCASES=$((NCASES + 2))
 log "running $NCASES cases of ${WARMUP}s warm-up + ${DURATION}s each (~$((NCASES * (WARMUP + DURATION + 1))) s)"
 
 for payload in chat stream; do
@@ -474,6 +498,14 @@ if [ "$ACCESS_LOG_CASE" = 1 ]; then
   run_case sluice_log chat "$MAXC" "$SLUICE_PORT_log" "$SLUICE_PID_log"
   ACCESS_LINES=$(wc -l <"$TMP/sluice-log.out")
   log "access_log true wrote $ACCESS_LINES lines ($(du -k "$TMP/sluice-log.out" | cut -f1) KiB)"
+fi
+if [ "$GOVERNED_CASE" = 1 ]; then
+  check_target sluice_gov "$SLUICE_PORT_gov" chat
+  for payload in chat stream; do
+    run_case sluice_gov "$payload" "$MAXC" "$SLUICE_PORT_gov" "$SLUICE_PID_gov"
+  done
+  GOV_ROWS=$("$SLUICE" usage --by key --format csv --config "$TMP/sluice-gov.yaml" | awk -F, '$1 == "bench" { print $2 }')
+  log "governed sluice wrote ${GOV_ROWS:-0} ledger rows for the bench key"
 fi
 
 # Everything still alive? (a crash mid-run would otherwise show only as wrk errors)
@@ -520,6 +552,9 @@ REPORT=$(awk -F'\t' -v target_ratio=0.8 -v target_p99_ms=1 -v target_rss_mb=60 \
     kl = "sluice_log" SUBSEP "chat" SUBSEP maxc; ks = "sluice" SUBSEP "chat" SUBSEP maxc
     if (kl in rps) printf "access_log true (chat, c%s): %.0f req/s vs %.0f with access_log false (%+.1f%%); p99 %.2f vs %.2f ms; CPU/request %.0f vs %.0f us\n",
       maxc, rps[kl], rps[ks], (rps[ks] > 0 ? (rps[kl]/rps[ks] - 1) * 100 : 0), p99[kl]/1000, p99[ks]/1000, cpu[kl], cpu[ks]
+    for (i = 1; i <= np; i++) { pl = names[i]; kg = "sluice_gov" SUBSEP pl SUBSEP maxc; kn = "nginx" SUBSEP pl SUBSEP maxc; ks = "sluice" SUBSEP pl SUBSEP maxc
+      if (kg in rps) printf "governed (key auth, 3 budgets, rpm/tpm, ledger) %s c%s: %.0f req/s = %.2f x nginx (ungoverned sluice %.2f x); p99 %.2f ms; CPU/request %.0f vs %.0f us\n",
+        pl, maxc, rps[kg], (rps[kn] > 0 ? rps[kg]/rps[kn] : 0), (rps[kn] > 0 ? rps[ks]/rps[kn] : 0), p99[kg]/1000, cpu[kg], cpu[ks] }
     printf "\nTargets:\n"
     ok_all = 1
     for (i = 1; i <= np; i++) { pl = names[i]
@@ -530,6 +565,10 @@ REPORT=$(awk -F'\t' -v target_ratio=0.8 -v target_p99_ms=1 -v target_rss_mb=60 \
       ok = d <= target_p99_ms; ok_all = ok_all && ok
       printf "  [%s] %-6s p99 at %s conns: sluice %.2f ms vs nginx %.2f ms, delta %+.2f ms (target <= +%d ms)\n", ok ? "PASS" : "FAIL", pl, minc, p99[ks]/1000, p99[kn]/1000, d, target_p99_ms
     }
+    for (i = 1; i <= np; i++) { pl = names[i]; kg = "sluice_gov" SUBSEP pl SUBSEP maxc; kn = "nginx" SUBSEP pl SUBSEP maxc
+      if (!(kg in rps)) continue
+      r = (rps[kn] > 0 ? rps[kg]/rps[kn] : 0); ok = r >= target_ratio; ok_all = ok_all && ok
+      printf "  [%s] %-6s governed throughput at %s conns: sluice (auth + budgets + ledger)/nginx = %.2f (target >= %.1f)\n", ok ? "PASS" : "FAIL", pl, maxc, r, target_ratio }
     ok = hwm_kb / 1024 < target_rss_mb; ok_all = ok_all && ok
     printf "  [%s] sluice RSS under load: VmHWM %.1f MiB, VmRSS %.1f MiB after the %s-connection runs (target < %d MB)\n", ok ? "PASS" : "FAIL", hwm_kb/1024, rss_kb/1024, maxc, target_rss_mb
     printf "  fake headroom: "

@@ -19,7 +19,8 @@ function init(args)
   wrk.path = "/v1/chat/completions"
   wrk.headers["Content-Type"] = "application/json"
   wrk.headers["Accept"] = "text/event-stream"
-  wrk.headers["Authorization"] = "Bearer bench-client-key"
+  -- bench/run.sh's governed case sets a real virtual key; the others ignore client keys.
+  wrk.headers["Authorization"] = "Bearer " .. (os.getenv("SLUICE_BENCH_KEY") or "bench-client-key")
   wrk.headers["x-fake-chunks"] = chunks
   wrk.headers["x-fake-chunk-gap-ms"] = "0"
   wrk.body = body()

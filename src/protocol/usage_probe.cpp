@@ -6,9 +6,12 @@
 
 #include "protocol/usage_probe.hpp"
 
+#include <string.h>  // memmem (GNU)
+
 #include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <boost/json/stream_parser.hpp>
 
 #include "protocol/anthropic/internal.hpp"
 #include "protocol/gemini/internal.hpp"
@@ -89,14 +92,30 @@ std::optional<ir::Usage> usage_in(UsageWire w, const bj::object& o) {
 // False when `data` has no usage to read: no `"usage` key at all, or only `"usage":null`, which
 // OpenAI puts on every chunk of a stream that asked for usage (not parsing those keeps streams
 // cheap). A string value inside JSON cannot hold `"usage` unescaped, so every hit is a key.
+// glibc's memmem (two-way, vectorised) rather than string_view::find, which calls memchr
+// once per '"' in JSON full of quotes; this runs on every stream event.
+std::size_t find_in(std::string_view hay, std::string_view needle, std::size_t from = 0) {
+  if (from >= hay.size()) return std::string_view::npos;
+  const void* at = ::memmem(hay.data() + from, hay.size() - from, needle.data(), needle.size());
+  return at ? static_cast<std::size_t>(static_cast<const char*>(at) - hay.data())
+            : std::string_view::npos;
+}
+
 bool may_carry_usage(std::string_view data) {
+  // Every chunk of an OpenAI stream that asked for usage ends this way but the last: decided
+  // without a search.
+  while (!data.empty() && (data.back() == '\n' || data.back() == '\r' || data.back() == ' ')) {
+    data.remove_suffix(1);
+  }
+  if (data.ends_with(",\"usage\":null}")) return false;
   constexpr std::string_view kKey = "\"usage";
   auto skip_ws = [](std::string_view& s) {
     while (!s.empty() && (s[0] == ' ' || s[0] == '\t' || s[0] == '\r' || s[0] == '\n')) {
       s.remove_prefix(1);
     }
   };
-  for (auto at = data.find(kKey); at != std::string_view::npos; at = data.find(kKey, at + 1)) {
+  for (auto at = find_in(data, kKey); at != std::string_view::npos;
+       at = find_in(data, kKey, at + 1)) {
     auto rest = data.substr(at + kKey.size());
     if (!rest.starts_with('"')) return true;  // "usageMetadata", "usage_metadata"
     rest.remove_prefix(1);
@@ -109,11 +128,44 @@ bool may_carry_usage(std::string_view data) {
   return false;
 }
 
+// Every non-stream answer on the passthrough path is read for usage, so the common case avoids
+// a DOM of the whole body: the usage object is the last one of its name in every wire's answer
+// (an unescaped `"usage"` can only be a key), so only that value is parsed. The result must
+// look like usage (some tokens counted), otherwise the whole body is parsed after all: a tool
+// schema echoed in a Responses answer may have a property of that name.
+std::optional<ir::Usage> usage_by_last_key(UsageWire w, std::string_view body) {
+  const std::string_view key = w == UsageWire::Gemini ? "\"usageMetadata\"" : "\"usage\"";
+  const auto at = body.rfind(key);
+  if (at == std::string_view::npos) return std::nullopt;
+  auto rest = body.substr(at + key.size());
+  const auto skip_ws = [&rest] {
+    while (!rest.empty() &&
+           (rest[0] == ' ' || rest[0] == '\t' || rest[0] == '\r' || rest[0] == '\n')) {
+      rest.remove_prefix(1);
+    }
+  };
+  skip_ws();
+  if (!rest.starts_with(':')) return std::nullopt;
+  rest.remove_prefix(1);
+  skip_ws();
+  if (!rest.starts_with('{')) return std::nullopt;
+  bj::stream_parser p;
+  boost::system::error_code ec;
+  p.write_some(rest.data(), rest.size(), ec);  // stops after the one value
+  if (ec || !p.done()) return std::nullopt;
+  bj::object holder;
+  holder[bj::string_view(key.data() + 1, key.size() - 2)] = p.release();
+  auto u = usage_in(w, holder);
+  if (!u || (u->input == 0 && u->output == 0)) return std::nullopt;
+  return u;
+}
+
 }  // namespace
 
 std::optional<ir::Usage> usage_of_body(Endpoint endpoint, std::string_view body) {
   const auto w = usage_wire(endpoint);
   if (w == UsageWire::None) return std::nullopt;
+  if (auto u = usage_by_last_key(w, body)) return u;
   auto v = parse(body);
   if (!v) return std::nullopt;
   if (const auto* o = v->if_object()) return usage_in(w, *o);
@@ -284,6 +336,17 @@ namespace {
 // Line ends are \n, \r\n or \r; an event ends at a line end followed by another one. A \r at
 // the end of the buffer may be the first half of \r\n, so it waits for the next byte.
 std::size_t event_end(std::string_view s, std::size_t from) {
+  if (from >= s.size()) return std::string_view::npos;
+  if (!::memchr(s.data() + from, '\r', s.size() - from)) {
+    // The common framing, "\n\n" only: jump from newline to newline.
+    for (std::size_t i = from;;) {
+      const void* nl = ::memchr(s.data() + i, '\n', s.size() - i);
+      if (!nl) return std::string_view::npos;
+      i = static_cast<std::size_t>(static_cast<const char*>(nl) - s.data()) + 1;
+      if (i >= s.size()) return std::string_view::npos;
+      if (s[i] == '\n') return i + 1;
+    }
+  }
   auto eol = [&](std::size_t i) -> std::size_t {  // length of the line end at i; 0 none; npos
     if (i >= s.size()) return std::string_view::npos;
     if (s[i] == '\n') return 1;
@@ -321,8 +384,26 @@ std::string event_data(std::string_view ev) {
   return data;
 }
 
+// An empty choices array (`"choices"`, optional spaces, `:`, `[`, `]`) is rare: only the usage
+// chunk has one, so nothing else is parsed.
+bool has_empty_choices(std::string_view ev) {
+  constexpr std::string_view kKey = "\"choices\"";
+  for (auto at = find_in(ev, kKey); at != std::string_view::npos; at = find_in(ev, kKey, at + 1)) {
+    auto rest = ev.substr(at + kKey.size());
+    bool ok = true;
+    for (char want : {':', '[', ']'}) {
+      while (!rest.empty() && (rest[0] == ' ' || rest[0] == '\t')) rest.remove_prefix(1);
+      ok = ok && rest.starts_with(want);
+      if (!ok) break;
+      rest.remove_prefix(1);
+    }
+    if (ok) return true;
+  }
+  return false;
+}
+
 bool is_usage_only_chunk(std::string_view ev) {
-  if (!may_carry_usage(ev)) return false;
+  if (!has_empty_choices(ev) || !may_carry_usage(ev)) return false;
   auto v = parse(event_data(ev));
   if (!v || !v->is_object()) return false;
   const auto& o = v->get_object();

@@ -18,7 +18,9 @@
 
 namespace sluice::protocol {
 
-/// Usage of a complete non-stream response on `endpoint`; nullopt when it has none.
+/// Usage of a complete non-stream response on `endpoint`; nullopt when it has none. Only the
+/// usage object itself is parsed when it can be told apart, so a whole usage object counts even
+/// if the body around it is damaged.
 std::optional<ir::Usage> usage_of_body(Endpoint endpoint, std::string_view body);
 
 /// Collects usage from a stream's events on `endpoint` (the client's endpoint; Gemini's

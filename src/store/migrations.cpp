@@ -73,8 +73,6 @@ CREATE TABLE usage (
   attempts INTEGER NOT NULL
 );
 CREATE INDEX usage_time ON usage (time_ms);
-CREATE INDEX usage_key ON usage (key_id);
-CREATE INDEX usage_day ON usage (day);
 
 CREATE TABLE events (
   time_ms BIGINT NOT NULL,

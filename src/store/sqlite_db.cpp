@@ -45,8 +45,15 @@ Db::Db(const std::string& path) : path_(path) {
     sqlite3_busy_timeout(db_, kBusyTimeoutMs);  // first: the pragmas below may need a lock
     // WAL lets readers (key reloads, `sluice usage`) run while the writer commits; NORMAL
     // syncs at checkpoints only, which in WAL mode still cannot corrupt the database.
+    // 16 KiB pages (a new database only; before WAL mode fixes it): the ledger appends rows of
+    // ~250 bytes, and each WAL frame is a write() of one page, so bigger pages mean a quarter
+    // of the system calls per committed batch. Checkpoints every 4,096 pages (64 MiB) rather
+    // than SQLite's 1,000 keep the fsyncs of copying the WAL back rare.
+    exec("PRAGMA page_size=16384");
     if (!is_memory(path)) exec("PRAGMA journal_mode=WAL");
-    exec("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON");
+    exec(
+        "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=4096; PRAGMA "
+        "cache_size=-16384");
   } catch (...) {
     sqlite3_close_v2(db_);
     db_ = nullptr;

@@ -130,6 +130,9 @@ void UsageWriter::run() {
       std::span<const UsageRow> part(rows.data() + i, std::min(opt_.max_batch, rows.size() - i));
       publish(part.size(),
               with_retry(part.size(), "usage rows", [&] { store_->append_usage(part); }));
+      // Between transactions, let an event loop that shares this core run: one transaction
+      // is the longest a request waits behind the ledger, not a whole backlog.
+      if (i + opt_.max_batch < rows.size()) std::this_thread::yield();
     }
     // Events are rare (budget crossings, key changes): one autocommit insert each.
     for (const EventRow& e : events) {

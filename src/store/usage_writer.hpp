@@ -20,7 +20,7 @@ class UsageWriter {
  public:
   struct Options {
     std::chrono::milliseconds interval{50};
-    std::size_t max_batch = 1024;
+    std::size_t max_batch = 256;  // rows per transaction: bounds how long one commit runs
   };
   UsageWriter(std::unique_ptr<Store> store, Options opt);
   explicit UsageWriter(std::unique_ptr<Store> store) : UsageWriter(std::move(store), Options{}) {}

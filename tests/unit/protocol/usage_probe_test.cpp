@@ -41,6 +41,15 @@ TEST(UsageProbe, ResponsesBody) {
   expect_usage(usage_of_body(Endpoint::Responses, body), 5000, 800, 4096, 0, 512);
 }
 
+TEST(UsageProbe, ALaterKeyNamedUsageThatIsNotUsageFallsBackToTheWholeBody) {
+  // A Responses answer echoes the request's tools; a schema property may be called "usage".
+  const auto body = R"({"id":"resp_1","object":"response","output":[],
+    "usage":{"input_tokens":70,"output_tokens":9,"total_tokens":79},
+    "tools":[{"type":"function","name":"f","parameters":{"type":"object",
+      "properties":{"usage":{"type":"string","description":"\"usage\": {}"}}}}]})";
+  expect_usage(usage_of_body(Endpoint::Responses, body), 70, 9, 0, 0, 0);
+}
+
 TEST(UsageProbe, AnthropicBodyAddsCacheReadsAndWritesToInput) {
   const auto body = R"({"id":"msg_1","type":"message","role":"assistant","content":[],
     "stop_reason":"end_turn","usage":{"input_tokens":12,"cache_creation_input_tokens":2000,
@@ -71,9 +80,15 @@ TEST(UsageProbe, EmbeddingsCountInputOnly) {
 TEST(UsageProbe, NoUsageOrNotJson) {
   EXPECT_FALSE(usage_of_body(Endpoint::ChatCompletions, R"({"id":"x","choices":[]})"));
   EXPECT_FALSE(usage_of_body(Endpoint::ChatCompletions, R"({"usage":null})"));
-  EXPECT_FALSE(usage_of_body(Endpoint::Messages, R"({"usage":{"input_tokens":1})"));
+  EXPECT_FALSE(usage_of_body(Endpoint::Messages, R"({"usage":{"input_tokens":1)"));
   EXPECT_FALSE(usage_of_body(Endpoint::GenerateContent, "<html>bad gateway</html>"));
   EXPECT_FALSE(usage_of_body(Endpoint::Responses, ""));
+}
+
+TEST(UsageProbe, AWholeUsageObjectCountsEvenIfTheBodyAroundItIsCut) {
+  // What the provider reported is what it bills, even when the rest of the body is damaged.
+  expect_usage(usage_of_body(Endpoint::Messages, R"({"usage":{"input_tokens":1})"), 1, 0, 0, 0,
+               0);
 }
 
 TEST(StreamUsage, ChatFinalChunk) {
