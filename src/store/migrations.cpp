@@ -72,7 +72,28 @@ CREATE TABLE usage (
   status INTEGER NOT NULL,
   attempts INTEGER NOT NULL
 );
-CREATE INDEX usage_time ON usage (time_ms);
+-- No index on usage: every index costs a B-tree insert per request on the writer (about half
+-- of a row's cost). Time-range questions go to usage_hourly, which the writer keeps in the
+-- same transaction, one upsert per group of a batch.
+CREATE TABLE usage_hourly (
+  hour_ms BIGINT NOT NULL,
+  day TEXT NOT NULL,
+  key_id TEXT NOT NULL,
+  key_name TEXT NOT NULL,
+  user_name TEXT NOT NULL,
+  team TEXT NOT NULL,
+  project TEXT NOT NULL,
+  served_model TEXT NOT NULL,
+  requests BIGINT NOT NULL,
+  input_tokens BIGINT NOT NULL,
+  output_tokens BIGINT NOT NULL,
+  cached_tokens BIGINT NOT NULL,
+  reasoning_tokens BIGINT NOT NULL,
+  cost_usd DOUBLE PRECISION NOT NULL,
+  estimated BIGINT NOT NULL,
+  errors BIGINT NOT NULL,
+  PRIMARY KEY (hour_ms, key_id, key_name, user_name, team, project, served_model)
+);
 
 CREATE TABLE events (
   time_ms BIGINT NOT NULL,

@@ -4,6 +4,7 @@
 // prepared once per Store; the rest are prepared per call, which costs microseconds next to
 // the CLI command or reload that runs them.
 
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -198,6 +199,41 @@ const char* scope_column(SpendScope scope) {
   return nullptr;
 }
 
+constexpr std::int64_t kHourMs = 3'600'000;
+std::int64_t hour_of(std::int64_t ms) {
+  return ms - ((ms % kHourMs) + kHourMs) % kHourMs;
+}
+bool on_hour(std::int64_t ms) {
+  return ms % kHourMs == 0;
+}
+
+struct HourKey {
+  std::int64_t hour_ms;
+  std::string_view key_id, key_name, user, team, project, model;
+  auto operator<=>(const HourKey&) const = default;
+};
+struct HourTotals {
+  std::string_view day;
+  std::int64_t requests = 0, input = 0, output = 0, cached = 0, reasoning = 0;
+  double cost = 0;
+  std::int64_t estimated = 0, errors = 0;
+};
+
+// Adds a batch's group to its hour; `excluded` is spelled the same in PostgreSQL.
+constexpr const char* kUpsertHour =
+    "INSERT INTO usage_hourly (hour_ms, day, key_id, key_name, user_name, team, project,"
+    " served_model, requests, input_tokens, output_tokens, cached_tokens, reasoning_tokens,"
+    " cost_usd, estimated, errors) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (hour_ms, key_id, key_name, user_name, team, project, served_model) DO UPDATE"
+    " SET requests = usage_hourly.requests + excluded.requests,"
+    " input_tokens = usage_hourly.input_tokens + excluded.input_tokens,"
+    " output_tokens = usage_hourly.output_tokens + excluded.output_tokens,"
+    " cached_tokens = usage_hourly.cached_tokens + excluded.cached_tokens,"
+    " reasoning_tokens = usage_hourly.reasoning_tokens + excluded.reasoning_tokens,"
+    " cost_usd = usage_hourly.cost_usd + excluded.cost_usd,"
+    " estimated = usage_hourly.estimated + excluded.estimated,"
+    " errors = usage_hourly.errors + excluded.errors";
+
 // The statements prepared at construction need the tables, so migrations run first.
 sqlite::Db& migrated(sqlite::Db& db) {
   migrate(db);
@@ -209,6 +245,7 @@ class SqliteStore final : public Store {
   explicit SqliteStore(const std::string& path)
       : db_(path),
         insert_usage_(migrated(db_), insert_sql("usage", kUsageColumns)),
+        upsert_hour_(db_, kUpsertHour),
         generation_(db_, "SELECT value FROM meta WHERE name = 'keys_generation'") {}
 
   void put_key(const KeyRecord& key) override {
@@ -248,11 +285,33 @@ class SqliteStore final : public Store {
 
   void append_usage(std::span<const UsageRow> rows) override {
     if (rows.empty()) return;
+    // A batch is mostly a few keys and models: one rollup upsert per (hour, who, model).
+    std::map<HourKey, HourTotals> hours;
+    for (const UsageRow& r : rows) {
+      auto& h = hours[HourKey{hour_of(r.time_ms), r.key_id, r.key_name, r.user, r.team, r.project,
+                              r.served_model}];
+      if (h.day.empty()) h.day = r.day;
+      ++h.requests;
+      h.input += r.input_tokens;
+      h.output += r.output_tokens;
+      h.cached += r.cached_tokens;
+      h.reasoning += r.reasoning_tokens;
+      h.cost += r.cost_usd;
+      h.estimated += r.estimated ? 1 : 0;
+      h.errors += r.status >= 400 ? 1 : 0;
+    }
     Transaction tx(db_);
     for (const UsageRow& r : rows) {
       Stmt::Scope scope(insert_usage_);
       bind_usage(insert_usage_, r);
       insert_usage_.step();
+    }
+    for (const auto& [k, h] : hours) {
+      Stmt::Scope scope(upsert_hour_);
+      upsert_hour_.bind_all(k.hour_ms, h.day, k.key_id, k.key_name, k.user, k.team, k.project,
+                            k.model, h.requests, h.input, h.output, h.cached, h.reasoning, h.cost,
+                            h.estimated, h.errors);
+      upsert_hour_.step();
     }
     tx.commit();
   }
@@ -268,12 +327,22 @@ class SqliteStore final : public Store {
 
   std::vector<UsageTotal> usage_totals(UsageGroup by, const UsageQuery& q) override {
     const std::string col = group_column(by);
-    Stmt s(db_, "SELECT " + col +
-                    ", COUNT(*), SUM(input_tokens), SUM(output_tokens), SUM(cached_tokens),"
-                    " SUM(reasoning_tokens), SUM(cost_usd), SUM(estimated),"
-                    " SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END)"
-                    " FROM usage WHERE time_ms >= ? AND time_ms < ? GROUP BY " +
-                    col + " ORDER BY SUM(cost_usd) DESC, " + col);
+    // Whole hours (every day, month or open range) come from the rollup; a range cut inside
+    // an hour scans the raw rows.
+    const bool hourly = on_hour(q.since_ms) && (q.until_ms == INT64_MAX || on_hour(q.until_ms));
+    Stmt s(db_, hourly
+                    ? "SELECT " + col +
+                          ", SUM(requests), SUM(input_tokens), SUM(output_tokens),"
+                          " SUM(cached_tokens), SUM(reasoning_tokens), SUM(cost_usd),"
+                          " SUM(estimated), SUM(errors)"
+                          " FROM usage_hourly WHERE hour_ms >= ? AND hour_ms < ? GROUP BY " +
+                          col + " ORDER BY SUM(cost_usd) DESC, " + col
+                    : "SELECT " + col +
+                          ", COUNT(*), SUM(input_tokens), SUM(output_tokens), SUM(cached_tokens),"
+                          " SUM(reasoning_tokens), SUM(cost_usd), SUM(estimated),"
+                          " SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END)"
+                          " FROM usage WHERE time_ms >= ? AND time_ms < ? GROUP BY " +
+                          col + " ORDER BY SUM(cost_usd) DESC, " + col);
     s.bind_all(q.since_ms, q.until_ms);
     std::vector<UsageTotal> out;
     while (s.step()) {
@@ -294,7 +363,11 @@ class SqliteStore final : public Store {
   }
 
   double spend_since(SpendScope scope, std::string_view id, std::int64_t since_ms) override {
-    std::string sql = "SELECT COALESCE(SUM(cost_usd), 0) FROM usage WHERE time_ms >= ?";
+    // Budget windows start on whole hours (months, weeks, days, 7d, 12h), so the rollup
+    // answers; a window like 90m scans the raw rows.
+    std::string sql = on_hour(since_ms)
+                          ? "SELECT COALESCE(SUM(cost_usd), 0) FROM usage_hourly WHERE hour_ms >= ?"
+                          : "SELECT COALESCE(SUM(cost_usd), 0) FROM usage WHERE time_ms >= ?";
     const char* col = scope_column(scope);
     if (col) sql += std::string(" AND ") + col + " = ?";
     Stmt s(db_, sql);
@@ -340,6 +413,7 @@ class SqliteStore final : public Store {
  private:
   sqlite::Db db_;  // declared first: the statements below must be finalized before it closes
   Stmt insert_usage_;
+  Stmt upsert_hour_;
   Stmt generation_;
 };
 

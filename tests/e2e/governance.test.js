@@ -6,13 +6,14 @@
 
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
 import {
-  Fake, Sluice, SLUICE_BIN, tempDir, stopAll, fetchT, post, poll, sleep, KEYS, TEST_TIMEOUT_MS,
+  Fake, Sluice, SLUICE_BIN, tempDir, writeTemp, stopAll, fetchT, post, poll, sleep, KEYS, TEST_TIMEOUT_MS,
 } from './helpers.js';
 
 const run = promisify(execFile);
@@ -397,6 +398,43 @@ describe('state survives a restart', () => {
         OpenAI.AuthenticationError);
     } finally {
       await stopAll(sluice, fake);
+    }
+  });
+});
+
+describe('provider credentials at rest', () => {
+  test('a stored provider serves requests; its key is sealed in the database and never printed', opts, async () => {
+    const fake = await Fake.start(['--require-key', 'stored-secret-key-42']);
+    const config = govConfig(fake);
+    const env = { ...process.env, SLUICE_MASTER_KEY: 'ab'.repeat(32) };
+    const configPath = writeTemp('stored.yaml', JSON.stringify(config, null, 2));
+    const add = spawnSync(SLUICE_BIN, ['providers', 'add', 'vault', '--type', 'openai',
+      '--base-url', `${fake.url}/v1`, '--config', configPath], { input: 'stored-secret-key-42\n', env });
+    assert.equal(add.status, 0, add.stderr.toString());
+    assert.ok(!add.stdout.toString().includes('stored-secret-key-42'));
+    const list = spawnSync(SLUICE_BIN, ['providers', 'list', '--config', configPath], { env });
+    assert.match(list.stdout.toString(), /vault\s+openai/);
+    assert.ok(!list.stdout.toString().includes('stored-secret-key-42'), 'providers list printed the key');
+    const db = readFileSync(config.store.path);
+    assert.ok(!db.includes(Buffer.from('stored-secret-key-42')), 'the key is in the database in clear');
+
+    const sluice = await Sluice.start(config, { waitModels: null, env: { SLUICE_MASTER_KEY: 'ab'.repeat(32) } });
+    try {
+      const r = await post(`${sluice.url}/v1/chat/completions`, chat('vault/gpt-fake'));
+      assert.equal(r.status, 200, r.text);
+      const [seen] = await fake.requests(1);
+      assert.equal(seen.headers.authorization, 'Bearer stored-secret-key-42');
+      assert.ok(!sluice.proc.stderr.includes('stored-secret-key-42'), 'the key reached the log');
+      assert.match(sluice.proc.stderr, /vault/);
+    } finally {
+      await stopAll(sluice, fake);
+    }
+    // Without the master key the provider is skipped with a reason, not served with garbage.
+    const wrong = await Sluice.start(config, { waitModels: null, env: { SLUICE_MASTER_KEY: 'cd'.repeat(32) } });
+    try {
+      assert.match(wrong.proc.stderr, /stored provider 'vault' skipped: its key does not open with this master key/);
+    } finally {
+      await stopAll(wrong);
     }
   });
 });

@@ -483,3 +483,63 @@ TEST_F(SqliteStore, ProvidersRoundTripReplaceAndRemove) {
 
 }  // namespace
 }  // namespace sluice::store
+
+namespace sluice::store {
+namespace {
+
+class SqliteRollup : public test_support::TempDirTest {};
+
+// Whole-hour ranges are answered from usage_hourly, others from the raw rows: both must agree,
+// across several batches that add to the same hour.
+TEST_F(SqliteRollup, HourlyAndRawAnswersAgree) {
+  constexpr std::int64_t kHour = 3'600'000;
+  constexpr std::int64_t kBase = 1'795'000'000'000 / kHour * kHour;  // a whole hour
+  auto s = open_sqlite(db_path());
+  auto row = [](std::string id, std::int64_t t, std::string key, std::string team, double cost,
+                int status) {
+    UsageRow r;
+    r.request_id = std::move(id);
+    r.time_ms = t;
+    r.day = t < kBase + 2 * kHour ? "2026-11-18" : "2026-11-19";
+    r.key_id = "key_" + key;
+    r.key_name = std::move(key);
+    r.team = std::move(team);
+    r.served_model = "gpt-fake";
+    r.input_tokens = 10;
+    r.output_tokens = 5;
+    r.cost_usd = cost;
+    r.status = status;
+    return r;
+  };
+  s->append_usage(std::vector<UsageRow>{row("a", kBase + 5, "ci", "pay", 0.10, 200),
+                                        row("b", kBase + kHour - 1, "ci", "pay", 0.20, 500)});
+  s->append_usage(std::vector<UsageRow>{row("c", kBase + 10, "ci", "pay", 0.40, 200),
+                                        row("d", kBase + kHour, "ops", "infra", 0.80, 200),
+                                        row("e", kBase + 3 * kHour, "ci", "pay", 1.60, 200)});
+  // Whole hours (rollup) vs the same rows through a range cut inside an empty hour (raw).
+  EXPECT_NEAR(s->spend_since(SpendScope::Team, "pay", kBase), 2.30, 1e-12);
+  EXPECT_NEAR(s->spend_since(SpendScope::Team, "pay", kBase - 1), 2.30, 1e-12);
+  EXPECT_NEAR(s->spend_since(SpendScope::Key, "key_ci", kBase + kHour), 1.60, 1e-12);
+  EXPECT_NEAR(s->spend_since(SpendScope::Key, "key_ci", kBase + kHour - 1), 1.80, 1e-12);
+  EXPECT_NEAR(s->spend_since(SpendScope::Org, "", kBase), 3.10, 1e-12);
+  for (auto by : {UsageGroup::Key, UsageGroup::Team, UsageGroup::Model, UsageGroup::Day}) {
+    const auto hourly = s->usage_totals(by, {kBase, kBase + 2 * kHour});
+    const auto raw = s->usage_totals(by, {kBase - 1, kBase + 2 * kHour - 1});
+    ASSERT_EQ(hourly.size(), raw.size());
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+      EXPECT_EQ(hourly[i].group, raw[i].group);
+      EXPECT_EQ(hourly[i].requests, raw[i].requests);
+      EXPECT_EQ(hourly[i].input_tokens, raw[i].input_tokens);
+      EXPECT_NEAR(hourly[i].cost_usd, raw[i].cost_usd, 1e-12);
+      EXPECT_EQ(hourly[i].errors, raw[i].errors);
+    }
+  }
+  const auto by_key = s->usage_totals(UsageGroup::Key, {kBase, kBase + kHour});
+  ASSERT_EQ(by_key.size(), 1u);
+  EXPECT_EQ(by_key[0].requests, 3);
+  EXPECT_EQ(by_key[0].errors, 1);
+  EXPECT_NEAR(by_key[0].cost_usd, 0.70, 1e-12);
+}
+
+}  // namespace
+}  // namespace sluice::store
