@@ -1,4 +1,5 @@
-// access log: one JSON line per request when it completes. Never headers, bodies or keys.
+// access log: one JSON line per request when it completes, with its key's name and cost. Never
+// headers, bodies or secrets.
 
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
@@ -42,6 +43,7 @@ class AccessLogStage final : public Stage {
           o["account"] = ex.target->account_config().name;
         }
       }
+      if (ex.key) o["key"] = ex.key->record.name;  // the name, never the secret
       if (ex.attempts > 1) o["attempts"] = ex.attempts;
       if (!ex.fallback_reason.empty()) o["fallback_reason"] = ex.fallback_reason;
       o["stream"] = ex.stream;
@@ -62,6 +64,10 @@ class AccessLogStage final : public Stage {
         line +=
             fmt::format(R"(,"ttfb_ms":{:.3f})",
                         duration_cast<microseconds>(*ex.first_byte - ex.start).count() / 1000.0);
+      }
+      if (ex.cost_usd > 0) {
+        line += fmt::format(R"(,"cost_usd":{:.6f})", ex.cost_usd);
+        if (ex.cost_estimated) line += R"(,"cost_estimated":true)";
       }
       line += '}';
       log::access(line);

@@ -29,6 +29,8 @@ class AccountStage final : public Stage {
         estimated = true;
       }
       const double cost = served || ex.usage ? request_cost(ex, usage) : 0;
+      ex.cost_usd = cost;
+      ex.cost_estimated = estimated;
 
       if (ex.reservation.active()) {
         gov->budgets().settle(ex.reservation, cost);

@@ -65,6 +65,8 @@ struct Exchange {
   std::uint64_t upstream_bytes = 0;
   std::uint64_t stream_events = 0;
   std::optional<ir::Usage> usage;  // as the upstream reported it (translated or passthrough)
+  double cost_usd = 0;             // set by the account stage at completion
+  bool cost_estimated = false;
   Clock::time_point start = Clock::now();
   std::optional<Clock::time_point> first_byte;  // first response byte written to the client
 };

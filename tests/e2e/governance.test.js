@@ -116,8 +116,15 @@ describe('auth: keys, scopes and caps', () => {
   });
 
   test('a valid key is served; the fake sees the provider key, never the virtual one', opts, async () => {
-    const r = await openai(sluice, alice).chat.completions.create(chat('gpt-fake'));
+    const { data: r, response } = await openai(sluice, alice).chat.completions.create(chat('gpt-fake')).withResponse();
     assert.match(r.choices[0].message.content, /gpt-fake/);
+    const cost = Number(response.headers.get('x-sluice-cost-usd'));
+    const expected = (r.usage.prompt_tokens * PRICES['gpt-fake'].input + r.usage.completion_tokens * PRICES['gpt-fake'].output) / 1e6;
+    assert.ok(Math.abs(cost - expected) < 1e-6, `x-sluice-cost-usd ${cost} vs usage × price ${expected}`);
+    const line = await sluice.accessLine(response.headers.get('x-sluice-request-id'));
+    assert.equal(line.key, 'alice');
+    assert.ok(Math.abs(line.cost_usd - expected) < 1e-6);
+    assert.ok(!JSON.stringify(line).includes(alice), 'the secret reached the access log');
     const [seen] = await fake.requests(1);
     assert.equal(seen.headers.authorization, `Bearer ${KEYS.openai}`);
     assert.ok(!JSON.stringify(seen).includes(alice), 'the virtual key reached the provider');
