@@ -16,12 +16,6 @@ namespace {
 
 using governance::BudgetAction;
 
-governance::Subject subject_of(const Exchange& ex) {
-  if (!ex.key) return {};
-  const auto& r = ex.key->record;
-  return {r.id, r.user, r.team, r.project};
-}
-
 /// Tokens charged to a tpm bucket before the answer is known: the prompt estimated from its
 /// size plus the output cap the client asked for (OpenAI's own estimate works this way).
 std::int64_t token_estimate(const Exchange& ex) {

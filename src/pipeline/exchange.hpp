@@ -71,4 +71,12 @@ struct Exchange {
   std::optional<Clock::time_point> first_byte;  // first response byte written to the client
 };
 
+/// Whom the request is charged to (its key's id, user, team and project); empty without a key,
+/// so only org budgets apply.
+inline governance::Subject subject_of(const Exchange& ex) {
+  if (!ex.key) return {};
+  const auto& r = ex.key->record;
+  return {r.id, r.user, r.team, r.project};
+}
+
 }  // namespace sluice::pipeline

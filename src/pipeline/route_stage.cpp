@@ -2,11 +2,34 @@
 // plan the attempts: a route's targets are checked against what the request needs, scored and
 // ordered by the route's strategy; any other name is tried on its provider's accounts.
 
+#include <algorithm>
+#include <cmath>
+
+#include "governance/cost.hpp"
+#include "governance/period.hpp"
 #include "pipeline/pipeline.hpp"
 #include "protocol/codec.hpp"
 
 namespace sluice::pipeline {
 namespace {
+
+/// The budget-remaining policy: how much of the tightest budget would be left after this
+/// request's worst case on a target (1: plenty, 0: it does not fit). Empty when no budget
+/// applies, so the policy scores every target alike.
+routing::BudgetView budget_view(const Exchange& ex) {
+  if (!ex.governance || ex.governance->budgets().empty()) return {};
+  const double remaining =
+      ex.governance->budgets().remaining_usd(subject_of(ex), governance::now_ms());
+  if (!std::isfinite(remaining)) return {};
+  const auto input = governance::worst_case_input_tokens(ex.request.body.size());
+  const auto max_out = ex.probe.max_output.value_or(0);
+  return [remaining, input, max_out](const routing::Target& t) {
+    if (!t.info) return 1.0;
+    if (remaining <= 0) return 0.0;
+    const double worst = governance::worst_case_usd(*t.info, input, max_out);
+    return std::clamp((remaining - worst) / remaining, 0.0, 1.0);
+  };
+}
 
 class RouteStage final : public Stage {
  public:
@@ -41,6 +64,8 @@ class RouteStage final : public Stage {
     }
     routing::PlanOptions opts;
     opts.seed = routing::random_seed();
+    const routing::BudgetView budget = budget_view(ex);
+    if (budget) opts.budget = &budget;
     ex.plan = routing::plan_route(*ex.resolution->route, traits, routing_cfg, opts);
     co_return Verdict::Continue;
   }

@@ -40,6 +40,12 @@ function govConfig(fake, extra = {}) {
     ],
     routes: {
       smart: { targets: ['fake-openai/gpt-fake', 'fake-openai/gpt-fake-mini'] },
+      // Scored on the budget-remaining policy alone: ties (no budget) keep config order.
+      thrifty: {
+        strategy: 'scored',
+        targets: ['fake-openai/gpt-fake', 'fake-openai/gpt-fake-mini'],
+        weights: { cheapest: 0, health: 0, latency: 0, capability: 0, context: 0, budget: 1, ratelimit: 0, fairness: 0 },
+      },
     },
     ...extra,
   };
@@ -247,6 +253,18 @@ describe('budgets and rate limits', () => {
     assert.equal(response.headers.get('x-sluice-fallback-reason'), 'budget');
     assert.match(response.headers.get('x-sluice-budget-warning'),
       /key 'frugal' has \$0\.005\d* of \$0\.005\d* left .*fake-openai\/gpt-fake does not fit, served by fake-openai\/gpt-fake-mini/);
+  });
+
+  test('budget state feeds routing: a scored route prefers what leaves more budget', opts, async () => {
+    const tight = await createKey(sluice, 'tight', '--budget', '0.02/month');
+    const free = await createKey(sluice, 'unbudgeted');
+    const req = chat('thrifty', { max_tokens: 1000 });
+    // Worst cases: gpt-fake ~$0.008 leaves 60% of $0.02, gpt-fake-mini ~$0.002 leaves 90%.
+    const a = await openai(sluice, tight).chat.completions.create(req).withResponse();
+    assert.equal(a.response.headers.get('x-sluice-model'), 'gpt-fake-mini');
+    assert.equal(a.response.headers.get('x-sluice-fallback-reason'), null, 'this is a choice, not a fallback');
+    const b = await openai(sluice, free).chat.completions.create(req).withResponse();
+    assert.equal(b.response.headers.get('x-sluice-model'), 'gpt-fake');
   });
 
   test('block: 429 that says which budget, how much, and when it resets', opts, async () => {
