@@ -107,7 +107,7 @@ std::pair<int, std::string> admin_reply(const providers::Snapshot& snap, const h
   return fail(core::ErrorKind::NotFound,
               "no such admin endpoint: " + std::string(path) +
                   " (GET /admin/route?model=NAME, GET /admin/health, /admin/keys, "
-                  "GET /admin/budgets)");
+                  "GET /admin/budgets, GET /admin/events)");
 }
 
 }  // namespace sluice::pipeline

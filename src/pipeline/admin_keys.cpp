@@ -1,6 +1,6 @@
-// The admin API's governance half: virtual keys (list, create, show, revoke, rotate) and budget
-// state. Same guard as the rest of /admin (admin.token, else loopback only). A key's secret is
-// in the response to create and rotate, and nowhere else.
+// The admin API's governance half: virtual keys (list, create, show, revoke, rotate), budget
+// state and recent governance events. Same guard as the rest of /admin (admin.token, else loopback
+// only). A key's secret is in the response to create and rotate, and nowhere else.
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -119,11 +119,24 @@ std::optional<std::pair<int, std::string>> governance_admin_reply(governance::Go
   const auto path = req.path();
   const bool keys = path == "/admin/keys" || path.starts_with("/admin/keys/");
   const bool budgets = path == "/admin/budgets";
-  if (!keys && !budgets) return std::nullopt;
+  const bool events = path == "/admin/events";
+  if (!keys && !budgets && !events) return std::nullopt;
   if (!gov) return fail(core::ErrorKind::NotFound, "governance is not running in this process");
   try {
     if (keys) return keys_reply(*gov, req);
     if (req.method != "GET") return fail(core::ErrorKind::MethodNotAllowed, "use GET");
+    if (events) {
+      // The last day's governance events: budget warnings and exhaustion, key changes.
+      const auto since = governance::now_ms() - 24 * 3600 * 1000;
+      boost::json::array data;
+      for (const auto& e : gov->with_store([&](store::Store& s) { return s.events(since); })) {
+        data.push_back({{"time", governance::iso8601(e.time_ms)},
+                        {"kind", e.kind},
+                        {"scope", e.scope},
+                        {"detail", e.detail}});
+      }
+      return std::pair{200, boost::json::serialize(boost::json::object{{"data", std::move(data)}})};
+    }
     boost::json::array data;
     for (const auto& b : gov->budgets().states(governance::now_ms())) {
       data.push_back(budget_json(b));

@@ -277,6 +277,13 @@ describe('budgets and rate limits', () => {
     assert.ok(err.message.includes(nextMonthIso()), `no reset time in: ${err.message}`);
     assert.equal(hdr(err, 'x-should-retry'), 'false');
     assert.equal(hdr(err, 'x-sluice-budget-reset'), nextMonthIso());
+    const { id } = JSON.parse(await keys(sluice, 'show', 'tiny', '--json'));
+    const recorded = await poll(async () => {
+      const ev = await fetchT(`${sluice.url}/admin/events`).then((r) => r.json());
+      return ev.data.find((e) => e.kind === 'budget_exhausted' && e.scope === `key:${id}`);
+    });
+    assert.ok(recorded, 'no budget_exhausted event was recorded');
+    assert.match(recorded.detail, /key 'tiny' budget/);
   });
 
   test('200 concurrent requests against a budget worth ten overspend by at most one worst case', opts, async () => {
