@@ -105,15 +105,14 @@ class BudgetStage final : public Stage {
         }
         co_return Verdict::Continue;
       }
-      if (!refused) {
+      // A fallback budget looks further down the plan and reports the first refusal (the
+      // target the client would have had); any other action decides here.
+      const bool fallback = out.refused && out.refused->rule.action == BudgetAction::Fallback;
+      if (!refused || !fallback) {
         refused = out.refused;
         refusal = out.message();
       }
-      if (!out.refused || out.refused->rule.action != BudgetAction::Fallback) {
-        refused = out.refused;
-        refusal = out.message();
-        break;
-      }
+      if (!fallback) break;
     }
     if (refused && refused->rule.action == BudgetAction::Throttle) {
       const auto d = gov->limits().acquire("budget\x1f" + refused->rule.label,
