@@ -239,9 +239,21 @@ describe('budgets and rate limits', () => {
   let sluice;
   before(async () => {
     fake = await Fake.start();
-    sluice = await Sluice.start(govConfig(fake), { waitModels: null });
+    sluice = await Sluice.start(govConfig(fake, { rate_limits: { teams: [{ team: 'squad', rpm: 2 }] } }),
+      { waitModels: null });
   });
   after(() => stopAll(sluice, fake));
+
+  test('a team rate limit is shared by every key of the team', opts, async () => {
+    const a = openai(sluice, await createKey(sluice, 'squad-a', '--team', 'squad'));
+    const b = openai(sluice, await createKey(sluice, 'squad-b', '--team', 'squad'));
+    await a.chat.completions.create(chat('gpt-fake'));
+    await b.chat.completions.create(chat('gpt-fake'));
+    const err = await a.chat.completions.create(chat('gpt-fake')).catch((e) => e);
+    assert.ok(err instanceof OpenAI.RateLimitError, String(err));
+    assert.match(err.message, /team 'squad' is limited to 2 requests per minute/);
+    assert.ok(Number(hdr(err, 'retry-after')) >= 1);
+  });
 
   test('fallback: a budget that cannot cover the strong model is served by the cheaper one, with a warning', opts, async () => {
     // Worst case with max_tokens 1000: gpt-fake ~$0.0081, gpt-fake-mini ~$0.0021.
@@ -396,12 +408,28 @@ describe('the usage ledger', () => {
     assert.ok(Math.abs(ledger - expected) < 1e-9, `ledger $${ledger} vs fake usage × prices $${expected}`);
   });
 
+  test('a stream cut before the provider reported usage gets an estimated ledger row', opts, async () => {
+    const r = await post(`${sluice.url}/v1/chat/completions`,
+      chat('claude-fake-haiku', { stream: true }),
+      { authorization: `Bearer ${key}`, 'x-fake-reset-after': '2' });
+    assert.equal(r.status, 200);
+    assert.match(r.text, /"error"/, 'the cut stream did not end with an error event');
+    const row = await poll(async () => {
+      const rows = await usageJson(sluice, 'model');
+      return rows.find((x) => x.model === 'claude-fake-haiku');
+    }, { timeoutMs: 5000 });
+    assert.ok(row, 'no ledger row for the cut stream');
+    assert.equal(row.estimated_requests, 1);
+    assert.ok(row.cost_usd > 0 && row.input_tokens > 0 && row.output_tokens > 0,
+      `an estimate should price the prompt and what was relayed: ${JSON.stringify(row)}`);
+  });
+
   test('sluice usage groups by user and prints CSV for chargeback', opts, async () => {
     const { stdout } = await run(SLUICE_BIN,
       ['usage', '--by', 'day', '--format', 'csv', '--config', sluice.configPath]);
     const lines = stdout.trim().split('\n');
     assert.equal(lines[0], 'day,requests,input_tokens,output_tokens,cached_tokens,reasoning_tokens,cost_usd,estimated_requests,errors');
-    assert.match(lines[1], /^\d{4}-\d\d-\d\d,\d+,\d+,\d+,\d+,\d+,\d+\.\d{6},0,\d+$/);
+    assert.match(lines[1], /^\d{4}-\d\d-\d\d,\d+,\d+,\d+,\d+,\d+,\d+\.\d{6},1,\d+$/);
   });
 });
 
