@@ -12,6 +12,7 @@
 #include "cli/commands.hpp"
 #include "cli/config_source.hpp"
 #include "core/log.hpp"
+#include "core/text.hpp"
 #include "governance/cost.hpp"
 #include "governance/key_admin.hpp"
 #include "governance/period.hpp"
@@ -36,10 +37,7 @@ std::unique_ptr<store::Store> open_store(const std::string& config_path) {
 }
 
 std::string list_text(const std::vector<std::string>& v, std::string_view none) {
-  if (v.empty()) return std::string(none);
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
-  return out;
+  return v.empty() ? std::string(none) : core::join(v, ",");
 }
 
 void print_key(const store::KeyRecord& k, std::int64_t now) {

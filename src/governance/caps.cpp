@@ -325,4 +325,9 @@ CapOutcome apply_caps(protocol::Endpoint endpoint, std::string_view body, const 
   return out;
 }
 
+bool known_service_tier(std::string_view tier) {
+  return std::find(kOpenAITiers.begin(), kOpenAITiers.end(), tier) != kOpenAITiers.end() ||
+         std::find(kAnthropicTiers.begin(), kAnthropicTiers.end(), tier) != kAnthropicTiers.end();
+}
+
 }  // namespace sluice::governance

@@ -32,6 +32,10 @@ struct CapOutcome {
   std::optional<core::GatewayError> refused;  // a service tier outside the set, when refusing
 };
 
+/// True for a tier some wire accepts (OpenAI's auto/default/flex/priority/scale, Anthropic's
+/// auto/standard_only): what a key's allowed set may name.
+bool known_service_tier(std::string_view tier);
+
 /// `body` must be a valid JSON object (ingress checked it).
 CapOutcome apply_caps(protocol::Endpoint endpoint, std::string_view body, const Caps& caps);
 

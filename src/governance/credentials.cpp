@@ -17,6 +17,8 @@
 #include <memory>
 #include <stdexcept>
 
+#include "core/text.hpp"
+
 namespace sluice::governance {
 namespace {
 
@@ -38,13 +40,6 @@ struct Wipe {
   std::string& s;
   ~Wipe() { OPENSSL_cleanse(s.data(), s.size()); }
 };
-
-std::string_view trim(std::string_view s) {
-  constexpr std::string_view kSpace = " \t\r\n";
-  const auto b = s.find_first_not_of(kSpace);
-  if (b == std::string_view::npos) return {};
-  return s.substr(b, s.find_last_not_of(kSpace) - b + 1);
-}
 
 int hex_digit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -89,7 +84,7 @@ std::optional<std::string> base64_decode(std::string_view in) {
 }
 
 std::optional<MasterKey> decode_key(std::string_view text) {
-  text = trim(text);
+  text = core::trim(text);
   MasterKey key;
   if (text.size() == 64) {
     bool hex = true;

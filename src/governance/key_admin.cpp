@@ -5,28 +5,17 @@
 
 #include <boost/json/array.hpp>
 
+#include "core/text.hpp"
+#include "governance/caps.hpp"
 #include "governance/keys.hpp"
 #include "governance/period.hpp"
 
 namespace sluice::governance {
 namespace {
 
-std::string join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) {
-    if (!out.empty()) out += ',';
-    out += s;
-  }
-  return out;
-}
-
 std::optional<std::string> validate_tiers(const std::vector<std::string>& tiers) {
-  static constexpr std::string_view kKnown[] = {"auto",     "default", "flex",
-                                                "priority", "scale",   "standard_only"};
   for (const auto& t : tiers) {
-    bool ok = false;
-    for (auto k : kKnown) ok = ok || t == k;
-    if (!ok) {
+    if (!known_service_tier(t)) {
       return "unknown service tier '" + t +
              "'; known: auto, default, flex, priority, scale, standard_only";
     }
@@ -59,7 +48,7 @@ KeyResult create_key(store::Store& db, const KeyOptions& opt, std::int64_t now_m
   r.user = opt.user;
   r.team = opt.team;
   r.project = opt.project;
-  r.models = split_list(opt.models);
+  r.models = core::split_list(opt.models);
   if (!opt.budget.empty()) {
     auto b = parse_budget(opt.budget);
     if (!b) {
@@ -86,7 +75,7 @@ KeyResult create_key(store::Store& db, const KeyOptions& opt, std::int64_t now_m
     }
     r.max_reasoning = opt.max_reasoning;
   }
-  r.service_tiers = split_list(opt.service_tiers);
+  r.service_tiers = core::split_list(opt.service_tiers);
   if (auto err = validate_tiers(r.service_tiers)) return *err;
   r.created_ms = now_ms;
   if (!opt.expires.empty()) {
@@ -147,7 +136,7 @@ std::variant<KeyOptions, std::string> key_options_from_json(const boost::json::o
           if (!v.is_string()) return std::string(n) + " must be a string or a list of strings";
           parts.emplace_back(v.get_string());
         }
-        field = join(parts);
+        field = core::join(parts, ",");
         return std::nullopt;
       }
       return std::string(n) + " must be a string";
@@ -202,18 +191,14 @@ boost::json::object key_json(const store::KeyRecord& k, std::int64_t now_ms) {
   o["user"] = k.user;
   o["team"] = k.team;
   o["project"] = k.project;
-  boost::json::array models;
-  for (const auto& m : k.models) models.emplace_back(m);
-  o["models"] = std::move(models);
+  o["models"] = boost::json::array(k.models.begin(), k.models.end());
   if (k.budget_usd > 0) {
     o["budget"] = {{"usd", k.budget_usd}, {"period", k.budget_period}, {"action", k.budget_action}};
   }
   o["rpm"] = k.rpm;
   o["tpm"] = k.tpm;
   o["max_reasoning"] = k.max_reasoning;
-  boost::json::array tiers;
-  for (const auto& t : k.service_tiers) tiers.emplace_back(t);
-  o["service_tiers"] = std::move(tiers);
+  o["service_tiers"] = boost::json::array(k.service_tiers.begin(), k.service_tiers.end());
   o["max_output_tokens"] = k.max_output_tokens;
   o["created"] = iso8601(k.created_ms);
   o["expires"] = k.expires_ms ? boost::json::value(iso8601(k.expires_ms)) : nullptr;

@@ -12,6 +12,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "core/text.hpp"
 #include "governance/period.hpp"
 
 namespace sluice::governance {
@@ -36,12 +37,6 @@ std::array<unsigned char, N> random_bytes() {
     throw std::runtime_error("OpenSSL RAND_bytes failed");
   }
   return b;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 }  // namespace
@@ -76,7 +71,7 @@ std::string hash_key(std::string_view secret) {
   return to_hex(md.data(), len);
 }
 
-bool same_hash(std::string_view a, std::string_view b) {
+bool same_secret(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
@@ -97,20 +92,8 @@ bool model_allowed(const std::vector<std::string>& allow, std::string_view model
   return false;
 }
 
-std::vector<std::string> split_list(std::string_view csv) {
-  std::vector<std::string> out;
-  while (true) {
-    const auto comma = csv.find(',');
-    const auto item = trim(csv.substr(0, comma));
-    if (!item.empty()) out.emplace_back(item);
-    if (comma == std::string_view::npos) break;
-    csv.remove_prefix(comma + 1);
-  }
-  return out;
-}
-
 std::optional<std::chrono::seconds> parse_lifetime(std::string_view text) {
-  text = trim(text);
+  text = core::trim(text);
   if (text.size() < 2) return std::nullopt;
   std::int64_t unit = 0;
   switch (text.back()) {
@@ -142,11 +125,11 @@ std::optional<std::chrono::seconds> parse_lifetime(std::string_view text) {
 }
 
 std::optional<BudgetSpec> parse_budget(std::string_view text) {
-  text = trim(text);
+  text = core::trim(text);
   if (!text.empty() && text.front() == '$') text.remove_prefix(1);
   const auto slash = text.find('/');
   if (slash == std::string_view::npos) return std::nullopt;
-  const auto amount = trim(text.substr(0, slash));
+  const auto amount = core::trim(text.substr(0, slash));
   // from_chars would take "1e3", "inf" and "nan"; budgets are plain decimals.
   if (amount.empty() || amount.find_first_not_of("0123456789.") != std::string_view::npos) {
     return std::nullopt;
@@ -155,7 +138,7 @@ std::optional<BudgetSpec> parse_budget(std::string_view text) {
   const auto [end, ec] = std::from_chars(amount.data(), amount.data() + amount.size(), usd);
   if (ec != std::errc{} || end != amount.data() + amount.size()) return std::nullopt;
   if (!std::isfinite(usd) || usd <= 0) return std::nullopt;
-  const auto period = Period::parse(trim(text.substr(slash + 1)));
+  const auto period = Period::parse(core::trim(text.substr(slash + 1)));
   if (!period) return std::nullopt;
   return BudgetSpec{usd, period->to_string()};
 }

@@ -21,16 +21,16 @@ std::string generate_key();
 std::string generate_key_id();
 /// Lower-case hex SHA-256 of `secret` (what the store keeps).
 std::string hash_key(std::string_view secret);
-/// Constant-time equality of two equal-length hashes (CRYPTO_memcmp); false on length mismatch.
-bool same_hash(std::string_view a, std::string_view b);
+/// Constant-time equality (CRYPTO_memcmp) of two secrets or hashes, so a comparison's timing
+/// says nothing about where they differ; false on a length mismatch.
+bool same_secret(std::string_view a, std::string_view b);
 /// The part of a secret safe to display: its first 14 characters.
 std::string display_prefix(std::string_view secret);
 
-/// True when `model` is allowed by `allow` (empty: everything), each a core::glob_match pattern. A "provider/model" name is also
-/// matched by its model part, so "claude-*" allows "anthropic/claude-sonnet-4-5".
+/// True when `model` is allowed by `allow` (empty: everything), each a core::glob_match pattern. A
+/// "provider/model" name is also matched by its model part, so "claude-*" allows
+/// "anthropic/claude-sonnet-4-5".
 bool model_allowed(const std::vector<std::string>& allow, std::string_view model);
-/// Splits "claude-*,gpt-5*" (commas, optional spaces) into patterns.
-std::vector<std::string> split_list(std::string_view csv);
 
 /// "30d", "12h", "90m", "45s", "2w" -> seconds; nullopt if malformed or zero.
 std::optional<std::chrono::seconds> parse_lifetime(std::string_view text);

@@ -38,20 +38,10 @@ store::SpendScope scope_of(core::BudgetScopeKind k) {
   return store::SpendScope::Org;
 }
 
-std::string label_of(store::SpendScope s, const std::string& name) {
-  switch (s) {
-    case store::SpendScope::Key:
-      return "key '" + name + "'";
-    case store::SpendScope::User:
-      return "user '" + name + "'";
-    case store::SpendScope::Team:
-      return "team '" + name + "'";
-    case store::SpendScope::Project:
-      return "project '" + name + "'";
-    case store::SpendScope::Org:
-      return "the org";
-  }
-  return name;
+// Keys are named for people and stored by id: a key budget's label uses the name. The other
+// scopes take the budget book's default ("team 'payments'", "the org").
+std::string key_label(const std::string& name) {
+  return "key '" + name + "'";
 }
 
 }  // namespace
@@ -63,7 +53,7 @@ LiveKeyPtr KeyRegistry::find(std::string_view secret) const {
   if (it == table->end()) return nullptr;
   // The map lookup compared hashes already; compare again in constant time so that the last
   // step of accepting a key does not depend on where the first differing byte is.
-  if (!same_hash(it->second->record.hash, hash)) return nullptr;
+  if (!same_secret(it->second->record.hash, hash)) return nullptr;
   return it->second;
 }
 
@@ -73,7 +63,7 @@ void KeyRegistry::load(const std::vector<store::KeyRecord>& keys, bool downgrade
     auto live = std::make_shared<LiveKey>();
     live->record = k;
     live->caps = caps_of(k, downgrade_tier);
-    live->label = "key '" + k.name + "'";
+    live->label = key_label(k.name);
     table->emplace(k.hash, std::move(live));
   }
   count_.store(keys.size(), std::memory_order_relaxed);
@@ -87,8 +77,8 @@ std::vector<BudgetRule> budget_rules(const core::Config& cfg,
     BudgetRule r;
     r.scope = scope_of(b.scope);
     r.id = b.name;
-    r.label = label_of(r.scope, b.name);
     if (r.scope == store::SpendScope::Key) {
+      r.label = key_label(b.name);
       // Config names keys by name; spend is recorded by id.
       const store::KeyRecord* match = nullptr;
       for (const auto& k : keys) {
@@ -112,7 +102,7 @@ std::vector<BudgetRule> budget_rules(const core::Config& cfg,
     BudgetRule r;
     r.scope = store::SpendScope::Key;
     r.id = k.id;
-    r.label = label_of(r.scope, k.name);
+    r.label = key_label(k.name);
     r.limit_usd = k.budget_usd;
     r.period = Period::parse(k.budget_period).value_or(Period{});
     r.action = budget_action_from(k.budget_action).value_or(BudgetAction::Block);
@@ -124,15 +114,6 @@ std::vector<BudgetRule> budget_rules(const core::Config& cfg,
 Governance::Governance(const core::Config& cfg)
     : store_(store::open_sqlite(cfg.store.path)), cfg_(std::make_shared<const core::Config>(cfg)) {
   ledger_ = std::make_unique<store::UsageWriter>(store::open_sqlite(cfg.store.path));
-  auth_.store(cfg.governance.auth);
-  {
-    std::lock_guard lock(store_mu_);
-    generation_ = store_->keys_generation();
-    const auto keys = store_->keys();
-    keys_.load(keys, cfg.governance.downgrade_service_tier);
-    rebuild_budgets(keys);
-    loaded_.store(generation_, std::memory_order_release);
-  }
   reconfigure(cfg);
   poller_ = std::thread([this] { poll(); });
 }
@@ -149,26 +130,24 @@ Governance::~Governance() {
 
 void Governance::reconfigure(const core::Config& cfg) {
   auth_.store(cfg.governance.auth);
-  auto teams = std::make_shared<std::unordered_map<std::string, TeamLimit>>();
+  auto teams = std::make_shared<core::StringMap<TeamLimit>>();
   for (const auto& t : cfg.governance.team_limits) (*teams)[t.team] = {t.rpm, t.tpm};
   team_limits_.store(std::move(teams));
   std::lock_guard lock(store_mu_);
   cfg_ = std::make_shared<const core::Config>(cfg);
-  const auto keys = store_->keys();
-  keys_.load(keys, cfg.governance.downgrade_service_tier);
-  rebuild_budgets(keys);
+  load_keys(store_->keys_generation());
 }
 
 void Governance::reload_keys() {
   std::lock_guard lock(store_mu_);
-  generation_ = store_->keys_generation();
-  const auto keys = store_->keys();
-  keys_.load(keys, cfg_->governance.downgrade_service_tier);
-  rebuild_budgets(keys);
-  loaded_.store(generation_, std::memory_order_release);
+  load_keys(store_->keys_generation());
 }
 
-void Governance::rebuild_budgets(const std::vector<store::KeyRecord>& keys) {
+void Governance::load_keys(std::int64_t generation) {
+  // The generation is read before the keys: a change landing in between is loaded again by
+  // the next poll rather than missed.
+  const auto keys = store_->keys();
+  keys_.load(keys, cfg_->governance.downgrade_service_tier);
   auto rules = budget_rules(*cfg_, keys);
   budgets_.configure(
       std::move(rules),
@@ -176,6 +155,18 @@ void Governance::rebuild_budgets(const std::vector<store::KeyRecord>& keys) {
         return store_->spend_since(r.scope, r.id, since);
       },
       now_ms());
+  loaded_.store(generation, std::memory_order_release);
+}
+
+std::string team_bucket(std::string_view team) {
+  return "team\x1f" + std::string(team);
+}
+
+TeamLimit Governance::team_limit(std::string_view team) const {
+  if (team.empty()) return {};
+  const auto teams = team_limits_.load();
+  const auto it = teams->find(team);
+  return it == teams->end() ? TeamLimit{} : it->second;
 }
 
 bool Governance::auth_required() const {
@@ -196,13 +187,9 @@ void Governance::poll() {
     try {
       std::lock_guard store_lock(store_mu_);
       const auto gen = store_->keys_generation();
-      if (gen == generation_) continue;
-      generation_ = gen;
-      const auto keys = store_->keys();
-      keys_.load(keys, cfg_->governance.downgrade_service_tier);
-      rebuild_budgets(keys);
-      loaded_.store(gen, std::memory_order_release);
-      log::info("keys changed in the store: {} keys loaded", keys.size());
+      if (gen == loaded_generation()) continue;
+      load_keys(gen);
+      log::info("keys changed in the store (generation {}): reloaded", gen);
     } catch (const std::exception& e) {
       log::warn("reading keys from the store failed (will retry): {}", e.what());
     }

@@ -76,9 +76,8 @@ class Governance {
   BudgetBook& budgets() { return budgets_; }
   RateLimiter& limits() { return limits_; }
   store::UsageWriter& ledger() { return *ledger_; }
-  std::shared_ptr<const std::unordered_map<std::string, TeamLimit>> team_limits() const {
-    return team_limits_.load();
-  }
+  /// The team's rpm/tpm (zero: none); "" is no team.
+  TeamLimit team_limit(std::string_view team) const;
 
   /// Runs `fn(store)` under the lock of the gateway's reading connection (admin API calls).
   template <class Fn>
@@ -88,7 +87,8 @@ class Governance {
   }
 
  private:
-  void rebuild_budgets(const std::vector<store::KeyRecord>& keys);  // under store_mu_
+  /// Keys, caps and budgets from the store, as of `generation`. Under store_mu_.
+  void load_keys(std::int64_t generation);
   void poll();
 
   std::mutex store_mu_;
@@ -98,15 +98,17 @@ class Governance {
   KeyRegistry keys_;
   BudgetBook budgets_;
   RateLimiter limits_;
-  std::atomic<std::shared_ptr<const std::unordered_map<std::string, TeamLimit>>> team_limits_;
+  std::atomic<std::shared_ptr<const core::StringMap<TeamLimit>>> team_limits_;
   std::unique_ptr<store::UsageWriter> ledger_;
-  std::int64_t generation_ = -1;          // keys_generation last loaded (under store_mu_)
-  std::atomic<std::int64_t> loaded_{-1};  // generation_, readable without the lock
+  std::atomic<std::int64_t> loaded_{-1};  // the store's keys generation last loaded
   std::mutex poll_mu_;
   std::condition_variable poll_cv_;
   bool stop_ = false;
   std::thread poller_;
 };
+
+/// The rate-limit bucket of a team (keys' buckets are their ids, which cannot collide with it).
+std::string team_bucket(std::string_view team);
 
 /// The budgets that apply: the config's (a `key:` budget names the key) and each live key's own.
 std::vector<BudgetRule> budget_rules(const core::Config& cfg,

@@ -7,6 +7,8 @@
 #include <array>
 #include <vector>
 
+#include "core/text.hpp"
+
 namespace sluice::http {
 namespace {
 
@@ -80,7 +82,8 @@ DecodeResult decode_brotli(std::string_view in, std::size_t limit) {
   for (;;) {
     uint8_t* next_out = buf.data();
     std::size_t avail_out = buf.size();
-    auto rc = BrotliDecoderDecompressStream(st, &avail_in, &next_in, &avail_out, &next_out, nullptr);
+    auto rc =
+        BrotliDecoderDecompressStream(st, &avail_in, &next_in, &avail_out, &next_out, nullptr);
     out.body.append(reinterpret_cast<const char*>(buf.data()), buf.size() - avail_out);
     if (out.body.size() > limit) {
       out.status = DecodeStatus::TooLarge;
@@ -99,19 +102,13 @@ DecodeResult decode_brotli(std::string_view in, std::size_t limit) {
   return out;
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 }  // namespace
 
 DecodeResult decode_body(std::string_view encoding, std::string_view body, std::size_t limit) {
   std::vector<std::string_view> codings;
   while (!encoding.empty()) {
     auto comma = encoding.find(',');
-    codings.push_back(trim(encoding.substr(0, comma)));
+    codings.push_back(core::trim(encoding.substr(0, comma)));
     encoding = comma == std::string_view::npos ? std::string_view() : encoding.substr(comma + 1);
   }
   DecodeResult cur{DecodeStatus::Ok, std::string(body)};

@@ -1,5 +1,8 @@
 #include "http/message.hpp"
 
+#include <boost/url/params_view.hpp>
+#include <boost/url/parse_query.hpp>
+
 #include <algorithm>
 
 namespace sluice::http {
@@ -16,6 +19,27 @@ bool iequals(std::string_view a, std::string_view lower) {
 }
 
 }  // namespace
+
+std::string_view bearer_token(const Headers& headers) {
+  const std::string* auth = find_header(headers, "authorization");
+  if (!auth || auth->size() < 7 || !iequals(std::string_view(*auth).substr(0, 7), "bearer ")) {
+    return {};
+  }
+  std::string_view token = std::string_view(*auth).substr(7);
+  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+  return token;
+}
+
+std::optional<std::string> query_param(std::string_view query, std::string_view name) {
+  // An empty view may have a null data(), which Boost.URL 1.81 passes to strlen.
+  if (query.empty()) return std::nullopt;
+  auto parsed = boost::urls::parse_query(boost::core::string_view(query.data(), query.size()));
+  if (!parsed) return std::nullopt;
+  for (const auto& p : boost::urls::params_view(*parsed)) {  // percent-decoded
+    if (p.key == name) return std::string(p.value);
+  }
+  return std::nullopt;
+}
 
 void append_header_lines(std::string& out, const Headers& headers) {
   for (const auto& h : headers) {

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,11 @@ struct Request {
   std::string_view path() const;   // target before '?'
   std::string_view query() const;  // target after '?', without it; empty if none
 };
+
+/// The token of `Authorization: Bearer TOKEN` (scheme matched case-insensitively), or "".
+std::string_view bearer_token(const Headers& headers);
+/// The percent-decoded value of query parameter `name`, or nullopt.
+std::optional<std::string> query_param(std::string_view query, std::string_view name);
 
 /// Appends "name: value\r\n" per header, for a head written by hand. Left out: the framing
 /// headers the writer owns (host, content-length, transfer-encoding, connection) and any field

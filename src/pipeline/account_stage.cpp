@@ -39,9 +39,15 @@ class AccountStage final : public Stage {
         gov->budgets().record({r.id, r.user, r.team, r.project}, cost, now);
       }
       if (ex.key && ex.rate_tokens > 0) {
+        // The estimate both buckets took, corrected to what was used.
+        const auto& k = ex.key->record;
         const auto delta = usage.input + usage.output - ex.rate_tokens;
-        gov->limits().adjust_tokens(ex.key->record.id, ex.key->record.tpm, delta,
-                                    governance::RateClock::now());
+        const auto at = governance::RateClock::now();
+        if (k.tpm > 0) gov->limits().adjust_tokens(k.id, k.tpm, delta, at);
+        const auto team = gov->team_limit(k.team);
+        if (team.tpm > 0) {
+          gov->limits().adjust_tokens(governance::team_bucket(k.team), team.tpm, delta, at);
+        }
       }
       gov->ledger().submit(row_of(ex, usage, estimated, cost));
     } catch (...) {

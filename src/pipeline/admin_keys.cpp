@@ -13,11 +13,6 @@
 namespace sluice::pipeline {
 namespace {
 
-std::pair<int, std::string> fail(core::ErrorKind kind, std::string msg) {
-  core::GatewayError err{kind, std::move(msg), "", ""};
-  return {err.status(), protocol::error_body(protocol::Family::OpenAI, err, "")};
-}
-
 std::pair<int, std::string> issued(int status, const governance::IssuedKey& k) {
   auto o = governance::key_json(k.record, governance::now_ms());
   o["key"] = k.secret;
@@ -62,22 +57,23 @@ std::pair<int, std::string> keys_reply(governance::Governance& gov, const http::
                                            {"loaded", gov.loaded_generation() == generation}})};
     }
     if (req.method != "POST") {
-      return fail(core::ErrorKind::MethodNotAllowed, "use GET or POST on /admin/keys");
+      return admin_error(core::ErrorKind::MethodNotAllowed, "use GET or POST on /admin/keys");
     }
     boost::system::error_code ec;
     auto body = boost::json::parse(req.body, ec);
     if (ec || !body.is_object()) {
-      return fail(core::ErrorKind::InvalidRequest, "POST /admin/keys needs a JSON object body");
+      return admin_error(core::ErrorKind::InvalidRequest,
+                         "POST /admin/keys needs a JSON object body");
     }
     auto opts = governance::key_options_from_json(body.get_object());
     if (auto* err = std::get_if<std::string>(&opts)) {
-      return fail(core::ErrorKind::InvalidRequest, *err);
+      return admin_error(core::ErrorKind::InvalidRequest, *err);
     }
     auto made = gov.with_store([&](store::Store& s) {
       return governance::create_key(s, std::get<governance::KeyOptions>(opts), now);
     });
     if (auto* err = std::get_if<std::string>(&made)) {
-      return fail(core::ErrorKind::InvalidRequest, *err);
+      return admin_error(core::ErrorKind::InvalidRequest, *err);
     }
     gov.reload_keys();
     return issued(201, std::get<governance::IssuedKey>(made));
@@ -86,7 +82,8 @@ std::pair<int, std::string> keys_reply(governance::Governance& gov, const http::
   if (action.empty() && req.method == "GET") {
     auto k = gov.with_store([&](store::Store& s) { return s.find_key(id); });
     if (!k)
-      return fail(core::ErrorKind::NotFound, "no key with id or name '" + std::string(id) + "'");
+      return admin_error(core::ErrorKind::NotFound,
+                         "no key with id or name '" + std::string(id) + "'");
     return {200, boost::json::serialize(governance::key_json(*k, now))};
   }
   const bool revoke =
@@ -94,7 +91,7 @@ std::pair<int, std::string> keys_reply(governance::Governance& gov, const http::
   if (revoke) {
     auto r = gov.with_store([&](store::Store& s) { return governance::revoke_key(s, id, now); });
     if (auto* err = std::get_if<std::string>(&r)) {
-      return fail(core::ErrorKind::InvalidRequest, *err);
+      return admin_error(core::ErrorKind::InvalidRequest, *err);
     }
     gov.reload_keys();
     return {200, boost::json::serialize(governance::key_json(std::get<store::KeyRecord>(r), now))};
@@ -102,14 +99,14 @@ std::pair<int, std::string> keys_reply(governance::Governance& gov, const http::
   if (action == "rotate" && req.method == "POST") {
     auto r = gov.with_store([&](store::Store& s) { return governance::rotate_key(s, id, now); });
     if (auto* err = std::get_if<std::string>(&r)) {
-      return fail(core::ErrorKind::InvalidRequest, *err);
+      return admin_error(core::ErrorKind::InvalidRequest, *err);
     }
     gov.reload_keys();
     return issued(200, std::get<governance::IssuedKey>(r));
   }
-  return fail(core::ErrorKind::NotFound,
-              "keys endpoints: GET/POST /admin/keys, GET/DELETE /admin/keys/{id}, POST "
-              "/admin/keys/{id}/revoke, POST /admin/keys/{id}/rotate");
+  return admin_error(core::ErrorKind::NotFound,
+                     "keys endpoints: GET/POST /admin/keys, GET/DELETE /admin/keys/{id}, POST "
+                     "/admin/keys/{id}/revoke, POST /admin/keys/{id}/rotate");
 }
 
 }  // namespace
@@ -121,10 +118,11 @@ std::optional<std::pair<int, std::string>> governance_admin_reply(governance::Go
   const bool budgets = path == "/admin/budgets";
   const bool events = path == "/admin/events";
   if (!keys && !budgets && !events) return std::nullopt;
-  if (!gov) return fail(core::ErrorKind::NotFound, "governance is not running in this process");
+  if (!gov)
+    return admin_error(core::ErrorKind::NotFound, "governance is not running in this process");
   try {
     if (keys) return keys_reply(*gov, req);
-    if (req.method != "GET") return fail(core::ErrorKind::MethodNotAllowed, "use GET");
+    if (req.method != "GET") return admin_error(core::ErrorKind::MethodNotAllowed, "use GET");
     if (events) {
       // The last day's governance events: budget warnings and exhaustion, key changes.
       const auto since = governance::now_ms() - 24 * 3600 * 1000;
@@ -143,7 +141,7 @@ std::optional<std::pair<int, std::string>> governance_admin_reply(governance::Go
     }
     return std::pair{200, boost::json::serialize(boost::json::object{{"data", std::move(data)}})};
   } catch (const std::exception& e) {
-    return fail(core::ErrorKind::Internal, std::string("the store failed: ") + e.what());
+    return admin_error(core::ErrorKind::Internal, std::string("the store failed: ") + e.what());
   }
 }
 

@@ -3,9 +3,7 @@
 // key's caps (reasoning effort, output tokens, service tier) are applied to the body here, so
 // routing and both execute paths see the capped request.
 
-#include <boost/url/params_view.hpp>
-#include <boost/url/parse_query.hpp>
-
+#include "core/text.hpp"
 #include "governance/keys.hpp"
 #include "governance/period.hpp"
 #include "pipeline/pipeline.hpp"
@@ -13,47 +11,19 @@
 namespace sluice::pipeline {
 namespace {
 
-bool starts_with_nocase(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(s[i])) != prefix[i]) return false;
-  }
-  return true;
-}
-
 /// The key as each SDK sends it: OpenAI `Authorization: Bearer`, Anthropic `x-api-key` (or a
 /// bearer token, as Claude Code sends ANTHROPIC_AUTH_TOKEN), Gemini `x-goog-api-key` or `?key=`.
 std::string presented_key(const http::Request& req) {
-  if (const auto* auth = http::find_header(req.headers, "authorization")) {
-    if (starts_with_nocase(*auth, "bearer ")) {
-      std::string_view v = std::string_view(*auth).substr(7);
-      while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
-      return std::string(v);
-    }
+  if (const auto bearer = http::bearer_token(req.headers); !bearer.empty()) {
+    return std::string(bearer);
   }
   if (const auto* k = http::find_header(req.headers, "x-api-key")) return *k;
   if (const auto* k = http::find_header(req.headers, "x-goog-api-key")) return *k;
-  const auto query = req.query();
-  if (query.empty()) return {};  // Boost.URL 1.81 strlen()s a null data()
-  auto parsed = boost::urls::parse_query(boost::core::string_view(query.data(), query.size()));
-  if (!parsed) return {};
-  for (const auto& p : boost::urls::params_view(*parsed)) {
-    if (p.key == "key") return std::string(p.value);
-  }
-  return {};
+  return http::query_param(req.query(), "key").value_or("");
 }
 
 core::GatewayError unauthenticated(std::string message) {
   return {core::ErrorKind::Unauthenticated, std::move(message), "", "invalid_api_key"};
-}
-
-std::string allowed_list(const std::vector<std::string>& models) {
-  std::string out;
-  for (const auto& m : models) {
-    if (!out.empty()) out += ", ";
-    out += m;
-  }
-  return out;
 }
 
 class AuthStage final : public Stage {
@@ -93,7 +63,7 @@ class AuthStage final : public Stage {
     if (!governance::model_allowed(rec.models, ex.requested_model)) {
       core::GatewayError err{core::ErrorKind::PermissionDenied,
                              "model '" + ex.requested_model + "' is not allowed for " + key->label +
-                                 "; allowed: " + allowed_list(rec.models),
+                                 "; allowed: " + core::join(rec.models, ", "),
                              "model", "model_not_allowed"};
       co_return co_await respond_error(ex, std::move(err));
     }
@@ -103,12 +73,7 @@ class AuthStage final : public Stage {
       if (capped.body) {
         ex.request.body = std::move(*capped.body);
         ex.probe = protocol::probe_json(ex.request.body);  // passthrough rewrites by offsets
-        std::string applied;
-        for (const auto& a : capped.applied) {
-          if (!applied.empty()) applied += ", ";
-          applied += a;
-        }
-        ex.governance_headers.push_back({"x-sluice-capped", std::move(applied)});
+        ex.governance_headers.push_back({"x-sluice-capped", core::join(capped.applied, ", ")});
       }
     }
     co_return Verdict::Continue;

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "core/text.hpp"
 #include "governance/cost.hpp"
 #include "governance/period.hpp"
 #include "pipeline/pipeline.hpp"
@@ -41,31 +42,30 @@ class BudgetStage final : public Stage {
     if (!gov) co_return Verdict::Continue;
     const auto now = governance::RateClock::now();
 
-    // Rate limits: the key's own, then its team's.
-    if (ex.key && (ex.key->record.rpm > 0 || ex.key->record.tpm > 0)) {
+    // Rate limits: the key's own, then its team's. Both take the same token estimate, which
+    // the account stage corrects to the real usage.
+    if (ex.key) {
       const auto& r = ex.key->record;
-      ex.rate_tokens = r.tpm > 0 ? token_estimate(ex) : 0;
-      const auto d = gov->limits().acquire(r.id, r.rpm, r.tpm, ex.rate_tokens, now);
-      governance::add_rate_headers(d, ex.governance_headers);
-      if (!d.allowed) {
-        ex.rate_tokens = 0;
-        co_return co_await refuse_rate(
-            ex, ex.key->label + " is limited to " + per_minute(d, r.rpm, r.tpm));
+      const std::int64_t estimate = token_estimate(ex);
+      if (r.rpm > 0 || r.tpm > 0) {
+        const auto d = gov->limits().acquire(r.id, r.rpm, r.tpm, r.tpm > 0 ? estimate : 0, now);
+        governance::add_rate_headers(d, ex.governance_headers);
+        if (!d.allowed) {
+          co_return co_await refuse_rate(
+              ex, ex.key->label + " is limited to " + per_minute(d, r.rpm, r.tpm));
+        }
+        if (r.tpm > 0) ex.rate_tokens = estimate;
       }
-    }
-    if (ex.key && !ex.key->record.team.empty()) {
-      const auto teams = gov->team_limits();
-      auto it = teams->find(ex.key->record.team);
-      if (it != teams->end()) {
-        const std::int64_t tokens = it->second.tpm > 0 ? token_estimate(ex) : 0;
-        const auto d = gov->limits().acquire("team\x1f" + ex.key->record.team, it->second.rpm,
-                                             it->second.tpm, tokens, now);
+      const auto team = gov->team_limit(r.team);
+      if (team.rpm > 0 || team.tpm > 0) {
+        const auto d = gov->limits().acquire(governance::team_bucket(r.team), team.rpm, team.tpm,
+                                             team.tpm > 0 ? estimate : 0, now);
         if (!d.allowed) {
           governance::add_rate_headers(d, ex.governance_headers);
-          co_return co_await refuse_rate(ex, "team '" + ex.key->record.team + "' is limited to " +
-                                                 per_minute(d, it->second.rpm, it->second.tpm));
+          co_return co_await refuse_rate(
+              ex, "team '" + r.team + "' is limited to " + per_minute(d, team.rpm, team.tpm));
         }
-        ex.team_limited = true;
+        if (team.tpm > 0) ex.rate_tokens = estimate;
       }
     }
 
@@ -180,12 +180,7 @@ class BudgetStage final : public Stage {
 
   static void note_warnings(Exchange& ex, const governance::ReserveOutcome& out) {
     if (!out.warnings.empty()) {
-      std::string w;
-      for (const auto& s : out.warnings) {
-        if (!w.empty()) w += "; ";
-        w += s;
-      }
-      ex.governance_headers.push_back({"x-sluice-budget-warning", std::move(w)});
+      ex.governance_headers.push_back({"x-sluice-budget-warning", core::join(out.warnings, "; ")});
     }
     for (const auto& b : out.newly_warned) {
       record_event(*ex.governance, "budget_warning", b,

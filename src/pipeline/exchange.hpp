@@ -48,8 +48,7 @@ struct Exchange {
 
   // budget
   governance::Reservation reservation;  // worst-case cost held until the request settles
-  std::int64_t rate_tokens = 0;         // tokens taken from rate-limit buckets (an estimate)
-  bool team_limited = false;            // the team's buckets were charged too
+  std::int64_t rate_tokens = 0;         // the token estimate taken from tpm buckets (0: none were)
   http::Headers governance_headers;     // rate-limit, budget-warning and capped headers
 
   // execute

@@ -42,7 +42,9 @@ class Gateway {
 /// the gateway sends it outside the JSON building (see send_json).
 std::pair<int, std::string> admin_reply(const providers::Snapshot& snap, const http::Request& req,
                                         governance::Governance* governance = nullptr);
-/// /admin/keys and /admin/budgets (after the admin guard); nullopt for other paths.
+/// An admin API error: its status and an OpenAI-shaped body.
+std::pair<int, std::string> admin_error(core::ErrorKind kind, std::string message);
+/// /admin/keys, /admin/budgets and /admin/events (after the admin guard); nullopt otherwise.
 std::optional<std::pair<int, std::string>> governance_admin_reply(governance::Governance* gov,
                                                                   const http::Request& req);
 

@@ -101,6 +101,20 @@ std::size_t find_in(std::string_view hay, std::string_view needle, std::size_t f
             : std::string_view::npos;
 }
 
+void skip_json_ws(std::string_view& s) {
+  while (!s.empty() && (s[0] == ' ' || s[0] == '\t' || s[0] == '\r' || s[0] == '\n')) {
+    s.remove_prefix(1);
+  }
+}
+
+/// Consumes optional whitespace and then `token` from the front of `s`; false if it is not there.
+bool take(std::string_view& s, std::string_view token) {
+  skip_json_ws(s);
+  if (!s.starts_with(token)) return false;
+  s.remove_prefix(token.size());
+  return true;
+}
+
 bool may_carry_usage(std::string_view data) {
   // Every chunk of an OpenAI stream that asked for usage ends this way but the last: decided
   // without a search.
@@ -109,21 +123,12 @@ bool may_carry_usage(std::string_view data) {
   }
   if (data.ends_with(",\"usage\":null}")) return false;
   constexpr std::string_view kKey = "\"usage";
-  auto skip_ws = [](std::string_view& s) {
-    while (!s.empty() && (s[0] == ' ' || s[0] == '\t' || s[0] == '\r' || s[0] == '\n')) {
-      s.remove_prefix(1);
-    }
-  };
   for (auto at = find_in(data, kKey); at != std::string_view::npos;
        at = find_in(data, kKey, at + 1)) {
     auto rest = data.substr(at + kKey.size());
     if (!rest.starts_with('"')) return true;  // "usageMetadata", "usage_metadata"
     rest.remove_prefix(1);
-    skip_ws(rest);
-    if (!rest.starts_with(':')) return true;
-    rest.remove_prefix(1);
-    skip_ws(rest);
-    if (!rest.starts_with("null")) return true;
+    if (!take(rest, ":") || !take(rest, "null")) return true;
   }
   return false;
 }
@@ -138,16 +143,8 @@ std::optional<ir::Usage> usage_by_last_key(UsageWire w, std::string_view body) {
   const auto at = body.rfind(key);
   if (at == std::string_view::npos) return std::nullopt;
   auto rest = body.substr(at + key.size());
-  const auto skip_ws = [&rest] {
-    while (!rest.empty() &&
-           (rest[0] == ' ' || rest[0] == '\t' || rest[0] == '\r' || rest[0] == '\n')) {
-      rest.remove_prefix(1);
-    }
-  };
-  skip_ws();
-  if (!rest.starts_with(':')) return std::nullopt;
-  rest.remove_prefix(1);
-  skip_ws();
+  if (!take(rest, ":")) return std::nullopt;
+  skip_json_ws(rest);
   if (!rest.starts_with('{')) return std::nullopt;
   bj::stream_parser p;
   boost::system::error_code ec;
@@ -390,14 +387,7 @@ bool has_empty_choices(std::string_view ev) {
   constexpr std::string_view kKey = "\"choices\"";
   for (auto at = find_in(ev, kKey); at != std::string_view::npos; at = find_in(ev, kKey, at + 1)) {
     auto rest = ev.substr(at + kKey.size());
-    bool ok = true;
-    for (char want : {':', '[', ']'}) {
-      while (!rest.empty() && (rest[0] == ' ' || rest[0] == '\t')) rest.remove_prefix(1);
-      ok = ok && rest.starts_with(want);
-      if (!ok) break;
-      rest.remove_prefix(1);
-    }
-    if (ok) return true;
+    if (take(rest, ":") && take(rest, "[") && take(rest, "]")) return true;
   }
   return false;
 }

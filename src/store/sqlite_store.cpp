@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/text.hpp"
 #include "store/migrations.hpp"
 #include "store/sqlite_db.hpp"
 #include "store/store.hpp"
@@ -73,32 +74,12 @@ std::string upsert_sql(std::string_view table, Columns cols) {
 }
 
 // Lists are comma-joined (their values never contain commas); "" is the empty list.
-std::string join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) {
-    if (&s != &v.front()) out += ',';
-    out += s;
-  }
-  return out;
-}
-
-std::vector<std::string> split(const std::string& s) {
-  std::vector<std::string> out;
-  if (s.empty()) return out;
-  std::size_t start = 0;
-  for (;;) {
-    const auto comma = s.find(',', start);
-    out.push_back(s.substr(start, comma - start));
-    if (comma == std::string::npos) return out;
-    start = comma + 1;
-  }
-}
 
 void bind_key(Stmt& s, const KeyRecord& k) {
-  s.bind_all(k.id, k.name, k.hash, k.prefix, k.user, k.team, k.project, join(k.models),
+  s.bind_all(k.id, k.name, k.hash, k.prefix, k.user, k.team, k.project, core::join(k.models, ","),
              k.budget_usd, k.budget_period, k.budget_action, k.rpm, k.tpm, k.max_reasoning,
-             join(k.service_tiers), k.max_output_tokens, k.created_ms, k.expires_ms, k.revoked_ms,
-             k.rotated_ms);
+             core::join(k.service_tiers, ","), k.max_output_tokens, k.created_ms, k.expires_ms,
+             k.revoked_ms, k.rotated_ms);
 }
 
 KeyRecord read_key(const Stmt& s) {
@@ -111,14 +92,14 @@ KeyRecord read_key(const Stmt& s) {
   k.user = s.text(c++);
   k.team = s.text(c++);
   k.project = s.text(c++);
-  k.models = split(s.text(c++));
+  k.models = core::split_list(s.text(c++));
   k.budget_usd = s.real(c++);
   k.budget_period = s.text(c++);
   k.budget_action = s.text(c++);
   k.rpm = s.int64(c++);
   k.tpm = s.int64(c++);
   k.max_reasoning = s.text(c++);
-  k.service_tiers = split(s.text(c++));
+  k.service_tiers = core::split_list(s.text(c++));
   k.max_output_tokens = s.int64(c++);
   k.created_ms = s.int64(c++);
   k.expires_ms = s.int64(c++);

@@ -175,6 +175,16 @@ describe('auth: keys, scopes and caps', () => {
     assert.match(response.headers.get('x-sluice-capped'), /reasoning_effort high->low/);
   });
 
+  test('a service tier outside the key\'s set reaches the provider downgraded', opts, async () => {
+    const key = await createKey(sluice, 'tiered', '--service-tiers', 'default,flex');
+    const { response } = await openai(sluice, key).chat.completions
+      .create(chat('gpt-fake', { service_tier: 'priority' })).withResponse();
+    assert.equal((await lastBody(fake)).service_tier, 'default');
+    assert.match(response.headers.get('x-sluice-capped'), /service_tier priority->default/);
+    await openai(sluice, key).chat.completions.create(chat('gpt-fake', { service_tier: 'flex' }));
+    assert.equal((await lastBody(fake)).service_tier, 'flex', 'an allowed tier was changed');
+  });
+
   test('Anthropic thinking budget and max_tokens are capped in the Anthropic wire', opts, async () => {
     await anthropic(sluice, alice).messages.create({
       model: 'claude-fake-sonnet', max_tokens: 20000,

@@ -1,5 +1,7 @@
 #include "governance/keys.hpp"
 
+#include "core/text.hpp"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -35,9 +37,9 @@ TEST(Keys, KeyIdsAreKeyAndSixteenHexDigits) {
 TEST(Keys, HashIsHexSha256) {
   EXPECT_EQ(hash_key("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   EXPECT_EQ(hash_key(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-  EXPECT_TRUE(same_hash(hash_key("abc"), hash_key("abc")));
-  EXPECT_FALSE(same_hash(hash_key("abc"), hash_key("abd")));
-  EXPECT_FALSE(same_hash("abc", "abcd"));
+  EXPECT_TRUE(same_secret(hash_key("abc"), hash_key("abc")));
+  EXPECT_FALSE(same_secret(hash_key("abc"), hash_key("abd")));
+  EXPECT_FALSE(same_secret("abc", "abcd"));
 }
 
 TEST(Keys, GlobMatchesWholeNamesWithStarAndQuestionMark) {
@@ -80,9 +82,10 @@ TEST(Keys, ModelAllowlistMatchesTheModelPartOfProviderNames) {
 }
 
 TEST(Keys, SplitListTrimsAndDropsEmptyItems) {
-  EXPECT_EQ(split_list("claude-*, gpt-5* ,,  "), (std::vector<std::string>{"claude-*", "gpt-5*"}));
-  EXPECT_TRUE(split_list("").empty());
-  EXPECT_EQ(split_list("one"), std::vector<std::string>{"one"});
+  EXPECT_EQ(core::split_list("claude-*, gpt-5* ,,  "),
+            (std::vector<std::string>{"claude-*", "gpt-5*"}));
+  EXPECT_TRUE(core::split_list("").empty());
+  EXPECT_EQ(core::split_list("one"), std::vector<std::string>{"one"});
 }
 
 TEST(Keys, ParseLifetime) {

@@ -23,3 +23,20 @@ TEST(HeaderLines, WritesFieldsAndDropsFramingAndInjection) {
 
 }  // namespace
 }  // namespace sluice::http
+
+namespace sluice::http {
+namespace {
+
+TEST(Credentials, BearerTokenAndQueryParam) {
+  EXPECT_EQ(bearer_token({{"authorization", "Bearer sk-sluice-abc"}}), "sk-sluice-abc");
+  EXPECT_EQ(bearer_token({{"authorization", "bearer   tok"}}), "tok");  // names arrive lower-case
+  EXPECT_EQ(bearer_token({{"authorization", "Basic dXNlcjpwYXNz"}}), "");
+  EXPECT_EQ(bearer_token({}), "");
+  EXPECT_EQ(query_param("alt=sse&key=a%20b", "key"), "a b");
+  EXPECT_EQ(query_param("key=x%2By", "key"), "x+y");
+  EXPECT_FALSE(query_param("alt=sse", "key"));
+  EXPECT_FALSE(query_param("", "key"));
+}
+
+}  // namespace
+}  // namespace sluice::http

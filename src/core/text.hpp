@@ -1,0 +1,18 @@
+#pragma once
+// Small string helpers shared by config, CLI, store and HTTP code: whitespace trimming and the
+// comma lists people type (`--models 'claude-*, gpt-5*'`) and the store keeps.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sluice::core {
+
+/// `s` without leading and trailing spaces, tabs, CRs and LFs.
+std::string_view trim(std::string_view s);
+/// Items joined with `sep`.
+std::string join(const std::vector<std::string>& items, std::string_view sep);
+/// "a, b,,c " -> {"a", "b", "c"}: split on commas, items trimmed, empty ones dropped.
+std::vector<std::string> split_list(std::string_view csv);
+
+}  // namespace sluice::core
