@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "store/store.hpp"
-#include "store/usage_writer.hpp"
+#include "store/batch_writer.hpp"
 
 namespace {
 
@@ -70,10 +70,10 @@ BENCHMARK(BM_UsageRowCopy);
 // Includes copying the row, as a request thread building its row would. Each 1,000 rows the
 // clock stops while the writer catches up: a gateway submits thousands of rows a second, not
 // the millions this loop can, and a writer that never catches up measures a growing vector.
-void BM_UsageWriterSubmit(benchmark::State& state) {
+void BM_BatchWriterSubmit(benchmark::State& state) {
   TempDb tmp;
   {
-    ss::UsageWriter writer(ss::open_sqlite(tmp.path()));
+    ss::BatchWriter writer(ss::open_sqlite(tmp.path()));
     const ss::UsageRow proto = typical_row(0);
     int n = 0;
     for (auto _ : state) {
@@ -88,7 +88,7 @@ void BM_UsageWriterSubmit(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations());
   }
 }
-BENCHMARK(BM_UsageWriterSubmit);
+BENCHMARK(BM_BatchWriterSubmit);
 
 void BM_AppendUsage1000(benchmark::State& state) {
   TempDb tmp;

@@ -12,6 +12,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "core/sha256.hpp"
 #include "core/text.hpp"
 #include "governance/period.hpp"
 
@@ -63,12 +64,7 @@ std::string generate_key_id() {
 }
 
 std::string hash_key(std::string_view secret) {
-  std::array<unsigned char, 32> md{};
-  unsigned int len = 0;
-  if (EVP_Digest(secret.data(), secret.size(), md.data(), &len, EVP_sha256(), nullptr) != 1) {
-    throw std::runtime_error("OpenSSL SHA-256 failed");
-  }
-  return to_hex(md.data(), len);
+  return core::sha256_hex(secret);
 }
 
 bool same_secret(std::string_view a, std::string_view b) {

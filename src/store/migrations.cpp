@@ -111,6 +111,35 @@ CREATE TABLE providers (
   created_ms BIGINT NOT NULL
 );
 )sql"},
+    // The audit chain. seq is INTEGER PRIMARY KEY (SQLite's rowid: appends are the cheapest
+    // insert it has; PostgreSQL spells it BIGINT). request_id ids grow within a process, so
+    // its index is appended to, not scattered; there is no time index (see docs/audit.md).
+    {2, R"sql(
+CREATE TABLE audit (
+  seq INTEGER PRIMARY KEY,
+  time_ms BIGINT NOT NULL,
+  kind TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  key_id TEXT NOT NULL,
+  user_name TEXT NOT NULL,
+  team TEXT NOT NULL,
+  model TEXT NOT NULL,
+  provider TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  decision TEXT NOT NULL,
+  record TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE INDEX audit_request ON audit (request_id);
+
+CREATE TABLE audit_checkpoints (
+  seq BIGINT PRIMARY KEY,
+  hash TEXT NOT NULL,
+  time_ms BIGINT NOT NULL,
+  public_key TEXT NOT NULL,
+  signature TEXT NOT NULL
+);
+)sql"},
 };
 
 std::int64_t now_ms() {

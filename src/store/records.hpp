@@ -80,6 +80,53 @@ struct StoredProvider {
   std::int64_t created_ms = 0;
 };
 
+/// One link of the audit chain: a request's record or an admin event. `record` is the canonical
+/// JSON the chain hashes; the other columns repeat a few of its fields so that queries can
+/// filter on them (the verifier checks that they agree with the record).
+struct AuditRow {
+  std::int64_t seq = 0;  // 1, 2, ...; assigned by the store on append
+  std::int64_t time_ms = 0;
+  std::string kind;        // "request", or an admin event ("key_created", "config_loaded", ...)
+  std::string request_id;  // "" for admin events
+  std::string key_id;
+  std::string user;
+  std::string team;
+  std::string model;  // the served model, else the requested one
+  std::string provider;
+  int status = 0;
+  std::string decision;  // "served", "error", "denied", "budget_blocked", ...; the kind for events
+  std::string record;
+  std::string hash;  // hex SHA-256(previous hash, seq, record); assigned on append
+};
+
+/// A signature over the chain up to `seq`: whoever has the public key can check every record
+/// up to there without trusting the database.
+struct AuditCheckpoint {
+  std::int64_t seq = 0;
+  std::string hash;  // the chain hash at seq
+  std::int64_t time_ms = 0;
+  std::string public_key;  // hex Ed25519 public key
+  std::string signature;   // hex Ed25519 signature (audit::checkpoint_message)
+};
+
+/// The end of the chain: the last record's seq and hash (0 and the genesis hash when empty).
+struct AuditTail {
+  std::int64_t seq = 0;
+  std::string hash;
+};
+
+/// A page of audit records. Every filter that is set must match.
+struct AuditQuery {
+  std::int64_t since_ms = 0;          // inclusive
+  std::int64_t until_ms = INT64_MAX;  // exclusive
+  std::int64_t after_seq = 0;         // exclusive: records after this one ...
+  std::int64_t before_seq = INT64_MAX;  // ... and before this one
+  std::size_t limit = 100;
+  bool newest_first = true;
+  std::string kind, request_id, key_id, user, team, model, provider, decision;
+  int status = 0;
+};
+
 /// What `sluice usage` groups by.
 enum class UsageGroup { Key, User, Team, Project, Model, Day };
 

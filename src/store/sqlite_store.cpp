@@ -12,7 +12,9 @@
 #include <vector>
 
 #include "core/text.hpp"
+#include "store/audit_chain.hpp"
 #include "store/migrations.hpp"
+#include "store/sqlite_audit.hpp"
 #include "store/sqlite_db.hpp"
 #include "store/store.hpp"
 
@@ -227,7 +229,8 @@ class SqliteStore final : public Store {
       : db_(path),
         insert_usage_(migrated(db_), insert_sql("usage", kUsageColumns)),
         upsert_hour_(db_, kUpsertHour),
-        generation_(db_, "SELECT value FROM meta WHERE name = 'keys_generation'") {}
+        generation_(db_, "SELECT value FROM meta WHERE name = 'keys_generation'"),
+        audit_(db_) {}
 
   void put_key(const KeyRecord& key) override {
     Transaction tx(db_);
@@ -358,9 +361,13 @@ class SqliteStore final : public Store {
   }
 
   void append_event(const EventRow& e) override {
+    Transaction tx(db_);
     Stmt s(db_, insert_sql("events", kEventColumns));
     s.bind_all(e.time_ms, e.kind, e.scope, e.detail);
     s.step();
+    AuditRow row = event_audit_row(e);
+    audit_.append({&row, 1});
+    tx.commit();
   }
 
   std::vector<EventRow> events(std::int64_t since_ms) override {
@@ -370,6 +377,26 @@ class SqliteStore final : public Store {
     while (s.step()) out.push_back({s.int64(0), s.text(1), s.text(2), s.text(3)});
     return out;
   }
+
+  void append_audit(std::span<AuditRow> rows) override {
+    if (rows.empty()) return;
+    Transaction tx(db_);
+    audit_.append(rows);
+    tx.commit();
+  }
+  void sync_every_commit() override { db_.exec("PRAGMA synchronous=FULL"); }
+  AuditTail audit_tail() override { return audit_.tail(); }
+  void append_checkpoint(const AuditCheckpoint& c) override { audit_.append_checkpoint(c); }
+  std::optional<AuditCheckpoint> last_checkpoint() override { return audit_.last_checkpoint(); }
+  std::vector<AuditRow> audit_rows(const AuditQuery& q) override { return audit_.rows(q); }
+  void scan_audit(std::int64_t first, std::int64_t last,
+                  const std::function<bool(const AuditRow&)>& fn) override {
+    audit_.scan(first, last, fn);
+  }
+  std::vector<AuditCheckpoint> audit_checkpoints(std::int64_t first, std::int64_t last) override {
+    return audit_.checkpoints(first, last);
+  }
+  std::int64_t audit_seq_at(std::int64_t time_ms) override { return audit_.seq_at(time_ms); }
 
   void put_provider(const StoredProvider& p) override {
     Stmt s(db_, upsert_sql("providers", kProviderColumns));
@@ -396,6 +423,7 @@ class SqliteStore final : public Store {
   Stmt insert_usage_;
   Stmt upsert_hour_;
   Stmt generation_;
+  sqlite::AuditTables audit_;
 };
 
 }  // namespace

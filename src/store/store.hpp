@@ -9,6 +9,7 @@
 // wait on each other (busy timeout), never fail.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -54,8 +55,33 @@ class Store {
   virtual double spend_since(SpendScope scope, std::string_view id, std::int64_t since_ms) = 0;
 
   // --- governance events
+  /// Also appends the event to the audit chain, in the same transaction.
   virtual void append_event(const EventRow& e) = 0;
   virtual std::vector<EventRow> events(std::int64_t since_ms) = 0;
+
+  /// Makes every later commit on this connection wait until it is on disk (not only in the
+  /// OS), for audit durability: strict. Default: commits survive a crash of the process.
+  virtual void sync_every_commit() = 0;
+
+  // --- the audit chain (store/audit_chain.hpp has the hash)
+  /// Appends `rows` at the end of the chain in one transaction, assigning each its seq and
+  /// hash from the tail as it is inside that transaction, so a gateway and a CLI command that
+  /// append at the same time still make one chain.
+  virtual void append_audit(std::span<AuditRow> rows) = 0;
+  virtual AuditTail audit_tail() = 0;
+  virtual void append_checkpoint(const AuditCheckpoint& c) = 0;
+  /// The newest checkpoint, if any.
+  virtual std::optional<AuditCheckpoint> last_checkpoint() = 0;
+  /// A filtered page, for the admin API and `sluice audit show`.
+  virtual std::vector<AuditRow> audit_rows(const AuditQuery& q) = 0;
+  /// Every record with first <= seq <= last, in seq order, handed to `fn` one at a time (the
+  /// verifier and exports read millions this way); `fn` returns false to stop.
+  virtual void scan_audit(std::int64_t first, std::int64_t last,
+                          const std::function<bool(const AuditRow&)>& fn) = 0;
+  virtual std::vector<AuditCheckpoint> audit_checkpoints(std::int64_t first, std::int64_t last) = 0;
+  /// The first seq whose record is at or after `time_ms` (records are near time order), or
+  /// tail + 1.
+  virtual std::int64_t audit_seq_at(std::int64_t time_ms) = 0;
 
   // --- stored provider credentials
   virtual void put_provider(const StoredProvider& p) = 0;  // insert or replace by name

@@ -1,8 +1,8 @@
-// The batching writer's thread (see usage_writer.hpp). Request threads only push under a short
+// The batching writer's thread (see batch_writer.hpp). Request threads only push under a short
 // lock; the thread swaps the vectors out and writes with the lock released, so a slow disk or a
 // busy database delays the ledger, never a response.
 
-#include "store/usage_writer.hpp"
+#include "store/batch_writer.hpp"
 
 #include <algorithm>
 #include <exception>
@@ -39,14 +39,14 @@ bool with_retry(std::size_t n, const char* what, F&& write) {
 
 }  // namespace
 
-UsageWriter::UsageWriter(std::unique_ptr<Store> store, Options opt)
+BatchWriter::BatchWriter(std::unique_ptr<Store> store, Options opt)
     : store_(std::move(store)), opt_(opt) {
   opt_.max_batch = std::max<std::size_t>(opt_.max_batch, 1);
   rows_.reserve(opt_.max_batch);
   thread_ = std::thread([this] { run(); });
 }
 
-UsageWriter::~UsageWriter() {
+BatchWriter::~BatchWriter() {
   {
     std::lock_guard lk(mu_);
     stop_ = true;
@@ -55,7 +55,7 @@ UsageWriter::~UsageWriter() {
   thread_.join();
 }
 
-void UsageWriter::submit(UsageRow row) {
+void BatchWriter::submit(UsageRow row) {
   bool full;
   {
     std::lock_guard lk(mu_);
@@ -63,23 +63,53 @@ void UsageWriter::submit(UsageRow row) {
     ++submitted_;
     // Only the submit that fills a batch signals; the thread's wait predicate catches a batch
     // that filled while it was busy writing.
-    full = rows_.size() + events_.size() == opt_.max_batch;
+    full = rows_.size() + events_.size() + audit_.size() == opt_.max_batch;
   }
   if (full) wake_.notify_one();
 }
 
-void UsageWriter::submit(EventRow event) {
+void BatchWriter::submit(EventRow event) {
   bool full;
   {
     std::lock_guard lk(mu_);
     events_.push_back(std::move(event));
     ++submitted_;
-    full = rows_.size() + events_.size() == opt_.max_batch;
+    full = rows_.size() + events_.size() + audit_.size() == opt_.max_batch;
   }
   if (full) wake_.notify_one();
 }
 
-void UsageWriter::flush() {
+std::uint64_t BatchWriter::submit(AuditRow row) {
+  bool full;
+  std::uint64_t ticket;
+  {
+    std::lock_guard lk(mu_);
+    audit_.push_back(std::move(row));
+    ++submitted_;
+    ticket = ++audit_submitted_;
+    full = rows_.size() + events_.size() + audit_.size() == opt_.max_batch;
+  }
+  if (full) wake_.notify_one();
+  return ticket;
+}
+
+void BatchWriter::when_durable(std::uint64_t ticket, std::function<void()> done) {
+  {
+    std::lock_guard lk(mu_);
+    if (audit_committed_ < ticket) {
+      durable_waiters_.emplace_back(ticket, std::move(done));
+      audit_flush_to_ = std::max(audit_flush_to_, ticket);
+      done = nullptr;
+    }
+  }
+  if (done) {
+    done();
+  } else {
+    wake_.notify_one();
+  }
+}
+
+void BatchWriter::flush() {
   std::unique_lock lk(mu_);
   const auto target = submitted_;
   if (committed_ >= target) return;
@@ -88,34 +118,37 @@ void UsageWriter::flush() {
   done_.wait(lk, [&] { return committed_ >= target; });
 }
 
-std::uint64_t UsageWriter::written() const {
+std::uint64_t BatchWriter::written() const {
   std::lock_guard lk(mu_);
   return written_;
 }
 
-std::uint64_t UsageWriter::failed() const {
+std::uint64_t BatchWriter::failed() const {
   std::lock_guard lk(mu_);
   return failed_;
 }
 
-void UsageWriter::run() {
+void BatchWriter::run() {
   // Swapped with the shared vectors, so both keep their capacity and submit() rarely
   // allocates.
   std::vector<UsageRow> rows;
   std::vector<EventRow> events;
+  std::vector<AuditRow> audit;
   rows.reserve(opt_.max_batch);
 
   std::unique_lock lk(mu_);
   for (;;) {
     wake_.wait_for(lk, opt_.interval, [&] {
-      return stop_ || flush_to_ > committed_ || rows_.size() + events_.size() >= opt_.max_batch;
+      return stop_ || flush_to_ > committed_ || audit_flush_to_ > audit_committed_ ||
+             rows_.size() + events_.size() + audit_.size() >= opt_.max_batch;
     });
-    if (rows_.empty() && events_.empty()) {
+    if (rows_.empty() && events_.empty() && audit_.empty()) {
       if (stop_) return;
       continue;
     }
     rows.swap(rows_);
     events.swap(events_);
+    audit.swap(audit_);
     lk.unlock();
 
     // Written in transactions of at most max_batch rows, each counted as soon as it is
@@ -126,6 +159,24 @@ void UsageWriter::run() {
       (ok ? written_ : failed_) += n;
       done_.notify_all();
     };
+    // Audit records first: a strict-durability response is waiting on them.
+    for (std::size_t i = 0; i < audit.size(); i += opt_.max_batch) {
+      std::span<AuditRow> part(audit.data() + i, std::min(opt_.max_batch, audit.size() - i));
+      const bool ok = with_retry(part.size(), "audit records", [&] { store_->append_audit(part); });
+      std::vector<std::function<void()>> ready;
+      {
+        std::lock_guard g(mu_);
+        audit_committed_ += part.size();
+        std::erase_if(durable_waiters_, [&](auto& w) {
+          if (w.first > audit_committed_) return false;
+          ready.push_back(std::move(w.second));
+          return true;
+        });
+      }
+      publish(part.size(), ok);
+      for (auto& fn : ready) fn();
+      if (i + opt_.max_batch < audit.size()) std::this_thread::yield();
+    }
     for (std::size_t i = 0; i < rows.size(); i += opt_.max_batch) {
       std::span<const UsageRow> part(rows.data() + i, std::min(opt_.max_batch, rows.size() - i));
       publish(part.size(),
@@ -140,6 +191,7 @@ void UsageWriter::run() {
     }
     rows.clear();
     events.clear();
+    audit.clear();
     lk.lock();
   }
 }

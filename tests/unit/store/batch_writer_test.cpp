@@ -14,7 +14,7 @@
 
 #include "store/store.hpp"
 #include "support/temp_dir.hpp"
-#include "store/usage_writer.hpp"
+#include "store/batch_writer.hpp"
 
 namespace sluice::store {
 namespace {
@@ -22,7 +22,7 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-class UsageWriterTest : public test_support::TempDirTest {};
+class BatchWriterTest : public test_support::TempDirTest {};
 
 UsageRow row(std::string id) {
   UsageRow r;
@@ -70,8 +70,8 @@ class FakeStore final : public Store {
   std::shared_ptr<FakeState> st_;
 };
 
-TEST_F(UsageWriterTest, TenThousandRowsFromFourThreadsAllCommitOnFlush) {
-  UsageWriter w(open_sqlite(db_path()), {.interval = 20ms, .max_batch = 256});
+TEST_F(BatchWriterTest, TenThousandRowsFromFourThreadsAllCommitOnFlush) {
+  BatchWriter w(open_sqlite(db_path()), {.interval = 20ms, .max_batch = 256});
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&w, t] {
@@ -90,10 +90,10 @@ TEST_F(UsageWriterTest, TenThousandRowsFromFourThreadsAllCommitOnFlush) {
   EXPECT_EQ(ids.size(), 10000u);
 }
 
-TEST_F(UsageWriterTest, DestructorCommitsEverythingWithoutFlush) {
+TEST_F(BatchWriterTest, DestructorCommitsEverythingWithoutFlush) {
   {
     // An interval far longer than the test: only the destructor can have written.
-    UsageWriter w(open_sqlite(db_path()), {.interval = 1h, .max_batch = 100000});
+    BatchWriter w(open_sqlite(db_path()), {.interval = 1h, .max_batch = 100000});
     for (int i = 0; i < 3000; ++i) w.submit(row("r" + std::to_string(i)));
     w.submit(EventRow{5, "key_created", "key:key_1", "name ci"});
   }
@@ -103,9 +103,9 @@ TEST_F(UsageWriterTest, DestructorCommitsEverythingWithoutFlush) {
   EXPECT_EQ(s->events(0)[0].kind, "key_created");
 }
 
-TEST_F(UsageWriterTest, RowsAreVisibleToAnotherStoreAfterFlush) {
+TEST_F(BatchWriterTest, RowsAreVisibleToAnotherStoreAfterFlush) {
   auto reader = open_sqlite(db_path());
-  UsageWriter w(open_sqlite(db_path()), {.interval = 1h, .max_batch = 1024});
+  BatchWriter w(open_sqlite(db_path()), {.interval = 1h, .max_batch = 1024});
   w.submit(row("a"));
   w.submit(row("b"));
   w.submit(EventRow{7, "budget_warning", "org", "80%"});
@@ -117,18 +117,18 @@ TEST_F(UsageWriterTest, RowsAreVisibleToAnotherStoreAfterFlush) {
   w.flush();  // nothing new: returns at once
 }
 
-TEST_F(UsageWriterTest, AFullBatchIsWrittenWithoutWaitingForTheInterval) {
+TEST_F(BatchWriterTest, AFullBatchIsWrittenWithoutWaitingForTheInterval) {
   auto st = std::make_shared<FakeState>();
-  UsageWriter w(std::make_unique<FakeStore>(st), {.interval = 1h, .max_batch = 10});
+  BatchWriter w(std::make_unique<FakeStore>(st), {.interval = 1h, .max_batch = 10});
   for (int i = 0; i < 10; ++i) w.submit(row(std::to_string(i)));
   for (int i = 0; i < 500 && w.written() < 10; ++i) std::this_thread::sleep_for(10ms);
   EXPECT_EQ(w.written(), 10u);
 }
 
-TEST_F(UsageWriterTest, TransactionsHoldAtMostMaxBatchRows) {
+TEST_F(BatchWriterTest, TransactionsHoldAtMostMaxBatchRows) {
   auto st = std::make_shared<FakeState>();
   {
-    UsageWriter w(std::make_unique<FakeStore>(st), {.interval = 1h, .max_batch = 7});
+    BatchWriter w(std::make_unique<FakeStore>(st), {.interval = 1h, .max_batch = 7});
     std::vector<std::thread> threads;
     for (int t = 0; t < 2; ++t) {
       threads.emplace_back([&w] {
@@ -147,10 +147,10 @@ TEST_F(UsageWriterTest, TransactionsHoldAtMostMaxBatchRows) {
   EXPECT_EQ(total, 1000u);
 }
 
-TEST_F(UsageWriterTest, RetriesAFailedBatchOnce) {
+TEST_F(BatchWriterTest, RetriesAFailedBatchOnce) {
   auto st = std::make_shared<FakeState>();
   st->failures = 1;
-  UsageWriter w(std::make_unique<FakeStore>(st), {.interval = 1h, .max_batch = 1024});
+  BatchWriter w(std::make_unique<FakeStore>(st), {.interval = 1h, .max_batch = 1024});
   for (int i = 0; i < 5; ++i) w.submit(row(std::to_string(i)));
   w.flush();
   EXPECT_EQ(w.written(), 5u);
@@ -159,10 +159,10 @@ TEST_F(UsageWriterTest, RetriesAFailedBatchOnce) {
   EXPECT_EQ(st->calls, 2);
 }
 
-TEST_F(UsageWriterTest, GivesUpAfterTheRetryAndCountsTheRowsAsFailed) {
+TEST_F(BatchWriterTest, GivesUpAfterTheRetryAndCountsTheRowsAsFailed) {
   auto st = std::make_shared<FakeState>();
   st->failures = 2;
-  UsageWriter w(std::make_unique<FakeStore>(st), {.interval = 1h, .max_batch = 1024});
+  BatchWriter w(std::make_unique<FakeStore>(st), {.interval = 1h, .max_batch = 1024});
   for (int i = 0; i < 5; ++i) w.submit(row(std::to_string(i)));
   w.flush();  // returns although nothing was written
   EXPECT_EQ(w.written(), 0u);

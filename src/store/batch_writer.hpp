@@ -1,0 +1,72 @@
+#pragma once
+// The single batching writer of the usage ledger, the audit chain and governance events:
+// request threads hand rows over (a lock and a vector push, never a disk write) and one thread
+// commits them in transactions of up to `max_batch` rows every `interval` (group commit).
+// flush() and the destructor commit everything handed over before them, so a graceful stop
+// loses no row. A request that must not finish before its audit record is durable (audit
+// durability: strict) asks to be told when it is, and the writer commits at once.
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "store/store.hpp"
+
+namespace sluice::store {
+
+class BatchWriter {
+ public:
+  struct Options {
+    std::chrono::milliseconds interval{50};
+    std::size_t max_batch = 256;  // rows per transaction: bounds how long one commit runs
+  };
+  BatchWriter(std::unique_ptr<Store> store, Options opt);
+  explicit BatchWriter(std::unique_ptr<Store> store) : BatchWriter(std::move(store), Options{}) {}
+  ~BatchWriter();  // flushes, then stops the thread
+  BatchWriter(const BatchWriter&) = delete;
+  BatchWriter& operator=(const BatchWriter&) = delete;
+
+  void submit(UsageRow row);
+  void submit(EventRow event);
+  /// Returns the record's ticket, for when_durable().
+  std::uint64_t submit(AuditRow row);
+  /// Calls `done` once every audit record up to `ticket` is committed (or given up on and
+  /// logged): at once if it already is, else on the writer's thread right after the commit.
+  /// Wakes the writer, so the wait is one commit, not an interval.
+  void when_durable(std::uint64_t ticket, std::function<void()> done);
+  /// Blocks until every row submitted before this call is committed (or failed and logged).
+  void flush();
+
+  // Both count usage rows and events alike.
+  std::uint64_t written() const;  // rows committed so far
+  std::uint64_t failed() const;   // rows a failing database could not take (logged)
+
+ private:
+  void run();
+  std::unique_ptr<Store> store_;
+  Options opt_;
+  mutable std::mutex mu_;
+  std::condition_variable wake_;
+  std::condition_variable done_;
+  std::vector<UsageRow> rows_;
+  std::vector<EventRow> events_;
+  std::vector<AuditRow> audit_;
+  std::uint64_t audit_submitted_ = 0;
+  std::uint64_t audit_committed_ = 0;
+  std::uint64_t audit_flush_to_ = 0;
+  std::vector<std::pair<std::uint64_t, std::function<void()>>> durable_waiters_;
+  std::uint64_t submitted_ = 0;
+  std::uint64_t committed_ = 0;  // submitted rows that are durable or given up on
+  std::uint64_t written_ = 0;
+  std::uint64_t failed_ = 0;
+  std::uint64_t flush_to_ = 0;  // the largest submitted_ a flush() waits for: write now
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace sluice::store
