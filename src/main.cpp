@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   sluice::cli::add_keys(app);
   sluice::cli::add_usage(app);
   sluice::cli::add_providers(app);
+  sluice::cli::add_audit(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

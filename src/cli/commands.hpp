@@ -16,5 +16,6 @@ void add_models(CLI::App& app);
 void add_keys(CLI::App& app);
 void add_usage(CLI::App& app);
 void add_providers(CLI::App& app);
+void add_audit(CLI::App& app);
 
 }  // namespace sluice::cli

@@ -84,7 +84,10 @@ int add(const ProvidersOptions& o) {
   p.sealed_key = governance::seal(std::get<governance::MasterKey>(key), secret, p.name);
   p.created_ms = governance::now_ms();
   try {
-    store::open_sqlite(cfg->store.path)->put_provider(p);
+    auto db = store::open_sqlite(cfg->store.path);
+    db->put_provider(p);
+    db->append_event({p.created_ms, "provider_added", "provider:" + p.name,
+                      "provider '" + p.name + "' (" + p.type + ") stored"});
   } catch (const std::exception& e) {
     log::error("{}", e.what());
     return 1;
@@ -118,10 +121,13 @@ int remove(const ProvidersOptions& o) {
   auto cfg = load_config(find_config(o.config_path));
   if (!cfg) return 2;
   try {
-    if (!store::open_sqlite(cfg->store.path)->remove_provider(o.name)) {
+    auto db = store::open_sqlite(cfg->store.path);
+    if (!db->remove_provider(o.name)) {
       std::cerr << "sluice providers: no stored provider '" << o.name << "'\n";
       return 2;
     }
+    db->append_event({governance::now_ms(), "provider_removed", "provider:" + o.name,
+                      "provider '" + o.name + "' removed"});
   } catch (const std::exception& e) {
     log::error("{}", e.what());
     return 1;

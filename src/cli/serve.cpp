@@ -12,9 +12,11 @@
 #include <mutex>
 #include <thread>
 
+#include "audit/checkpointer.hpp"
 #include "cli/commands.hpp"
 #include "cli/config_source.hpp"
 #include "core/log.hpp"
+#include "governance/period.hpp"
 #include "pipeline/gateway.hpp"
 #include "providers/discovery.hpp"
 #include "providers/model_discovery.hpp"
@@ -30,6 +32,20 @@ struct ServeOptions {
   std::string log_level;
   int threads = -1;
 };
+
+audit::Checkpointer::Options checkpoint_options(const core::Config& cfg) {
+  audit::Checkpointer::Options o;
+  o.every_records = cfg.audit.checkpoint_records;
+  o.every = std::chrono::seconds(cfg.audit.checkpoint_seconds);
+  return o;
+}
+
+/// The audit chain's record of which config is in force (its version is a hash of the file).
+store::EventRow config_event(const char* kind, const core::Config& cfg, const std::string& path) {
+  return {governance::now_ms(), kind, "config",
+          "config " + (path.empty() ? std::string("from the environment") : path) + " version " +
+              (cfg.version.empty() ? std::string("defaults") : cfg.version)};
+}
 
 bool split_listen(const std::string& listen, std::string& host, std::uint16_t& port) {
   auto colon = listen.rfind(':');
@@ -139,6 +155,18 @@ int serve(const ServeOptions& opt) {
   }
   log::info("store: {} (auth {})", cfg->store.path,
             governance->auth_required() ? "on" : "off until a key exists or auth: on");
+  std::unique_ptr<audit::Checkpointer> checkpointer;
+  {
+    auto signer = audit::Signer::load_or_create(cfg->store.audit_key_file);
+    if (auto* err = std::get_if<std::string>(&signer)) {
+      log::error("audit: {}", *err);
+      return 1;
+    }
+    checkpointer = std::make_unique<audit::Checkpointer>(store::open_sqlite(cfg->store.path),
+                                                         std::move(std::get<audit::Signer>(signer)),
+                                                         checkpoint_options(*cfg));
+  }
+  governance->ledger().submit(config_event("config_loaded", *cfg, path));
   pipeline::Gateway gateway(holder, governance.get());
   std::unique_ptr<http::Server> server;
   try {
@@ -167,6 +195,8 @@ int serve(const ServeOptions& opt) {
           log::warn("store.path changes take effect on restart");
         }
         governance->reconfigure(*next);
+        checkpointer->set_options(checkpoint_options(*next));
+        governance->ledger().submit(config_event("config_reloaded", *next, path));
         if (next->listen != cfg->listen || next->threads != cfg->threads) {
           log::warn("listen and threads changes take effect on restart");
         }
@@ -177,6 +207,9 @@ int serve(const ServeOptions& opt) {
         discovery.emplace_back([&holder, &publish] { discover_models(holder, publish); });
       } else {
         log::warn("keeping the previous config");
+        governance->ledger().submit(
+            store::EventRow{governance::now_ms(), "config_rejected", "config",
+                            "a reload of " + path + " was rejected; see the log"});
       }
       signals.async_wait(on_signal);
       return;
@@ -195,7 +228,8 @@ int serve(const ServeOptions& opt) {
   signals_ioc.stop();
   signal_thread.join();
   for (auto& t : discovery) t.join();
-  governance.reset();  // the ledger writer commits every row before this returns
+  governance.reset();    // the ledger writer commits every row before this returns
+  checkpointer->stop();  // and this signs the chain's tail
   log::info("stopped");
   return 0;
 }

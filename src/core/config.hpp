@@ -122,6 +122,17 @@ enum class AuthMode { Auto, On, Off };
 struct StoreConfig {
   std::string path;             // resolved; default <data dir>/sluice.db
   std::string master_key_file;  // resolved; default <data dir>/master.key
+  std::string audit_key_file;   // resolved (audit.signing_key_file); default <data dir>/audit.key
+};
+
+/// The audit log (docs/audit.md). Admin events are always chained; `enabled` is about one
+/// record per request.
+struct AuditConfig {
+  bool enabled = true;
+  bool store_content = false;  // `store_content: encrypted`: prompt and answer sealed (AES-GCM)
+  bool strict = false;         // durability: strict (a response ends once its record is durable)
+  std::int64_t checkpoint_records = 1000;  // a signed checkpoint every N records ...
+  std::int64_t checkpoint_seconds = 60;    // ... or T seconds, whichever comes first
 };
 
 enum class BudgetScopeKind { Key, User, Team, Project, Org };
@@ -172,6 +183,8 @@ struct Config {
   std::string admin_token;         // guards /admin/*; empty: loopback clients only
   StoreConfig store;
   GovernanceConfig governance;
+  AuditConfig audit;
+  std::string version;  // first 16 hex digits of the SHA-256 of the config text ("" for defaults)
 
   const RouteConfig* find_route(std::string_view name) const;
 

@@ -100,6 +100,36 @@ void load_store(const YAML::Node& n, StoreConfig& s,
   if (n["master_key_file"]) s.master_key_file = text(n["master_key_file"], "master_key_file");
 }
 
+void load_audit(const YAML::Node& n, AuditConfig& a, StoreConfig& s,
+                const std::function<std::string(const YAML::Node&, std::string_view)>& text) {
+  check_keys(n, "audit",
+             {"enabled", "store_content", "durability", "checkpoint_every", "checkpoint_seconds",
+              "signing_key_file"});
+  if (n["enabled"]) a.enabled = boolean(n["enabled"], "audit.enabled");
+  if (const auto c = n["store_content"]) {
+    const auto v = scalar(c, "store_content");
+    if (v != "none" && v != "encrypted") {
+      fail(c, "store_content must be none (hashes only) or encrypted (AES-256-GCM under the "
+              "master key)");
+    }
+    a.store_content = v == "encrypted";
+  }
+  if (const auto d = n["durability"]) {
+    const auto v = scalar(d, "durability");
+    if (v != "batched" && v != "strict") fail(d, "durability must be batched or strict");
+    a.strict = v == "strict";
+  }
+  if (n["checkpoint_every"]) {
+    a.checkpoint_records =
+        static_cast<std::int64_t>(number(n["checkpoint_every"], "checkpoint_every", 1, 1e9));
+  }
+  if (n["checkpoint_seconds"]) {
+    a.checkpoint_seconds =
+        static_cast<std::int64_t>(number(n["checkpoint_seconds"], "checkpoint_seconds", 1, 86400));
+  }
+  if (n["signing_key_file"]) s.audit_key_file = text(n["signing_key_file"], "signing_key_file");
+}
+
 void load_governance(const YAML::Node& root, GovernanceConfig& g) {
   if (const auto auth = root["auth"]) {
     const auto mode = scalar(auth, "auth");
@@ -149,6 +179,7 @@ void resolve_store_paths(StoreConfig& s, const std::string& config_file, EnvLook
   };
   s.path = resolve(s.path, "sluice.db");
   s.master_key_file = resolve(s.master_key_file, "master.key");
+  s.audit_key_file = resolve(s.audit_key_file, "audit.key");
 }
 
 }  // namespace sluice::core

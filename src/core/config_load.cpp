@@ -13,6 +13,7 @@
 
 #include "core/config.hpp"
 #include "core/config_sections.hpp"
+#include "core/sha256.hpp"
 #include "core/yaml_check.hpp"
 
 namespace sluice::core {
@@ -125,7 +126,7 @@ struct Loader {
     check_keys(root, "the top level",
                {"listen", "threads", "log_level", "access_log", "limits", "timeouts", "providers",
                 "aliases", "default_provider", "routes", "routing", "catalog", "admin", "store",
-                "auth", "budgets", "rate_limits", "service_tiers"});
+                "auth", "budgets", "rate_limits", "service_tiers", "audit"});
     if (root["listen"]) cfg.listen = scalar(root["listen"], "listen");
     if (root["threads"]) {
       try {
@@ -159,6 +160,12 @@ struct Loader {
                  });
     }
     load_governance(root, cfg.governance);
+    if (root["audit"]) {
+      load_audit(root["audit"], cfg.audit, cfg.store,
+                 [this](const YAML::Node& n, std::string_view what) {
+                   return interpolated(n, what);
+                 });
+    }
     if (const auto admin = root["admin"]) {
       check_keys(admin, "admin", {"token"});
       if (admin["token"]) cfg.admin_token = interpolated(admin["token"], "admin.token");
@@ -230,6 +237,7 @@ std::variant<Config, ConfigError> parse_config(const std::string& text, const st
     return ConfigError{file, e.mark.line + 1, e.mark.column + 1, e.msg};
   }
   resolve_store_paths(loader.cfg.store, file, env);
+  loader.cfg.version = core::sha256_hex(text).substr(0, 16);
   return std::move(loader.cfg);
 }
 

@@ -22,6 +22,9 @@ void load_accounts(const YAML::Node& accounts, ProviderConfig& p,
 
 void load_store(const YAML::Node& store, StoreConfig& s,
                 const std::function<std::string(const YAML::Node&, std::string_view)>& text);
+/// `audit:`; `text` reads the signing key path with ${ENV} interpolation.
+void load_audit(const YAML::Node& audit, AuditConfig& a, StoreConfig& s,
+                const std::function<std::string(const YAML::Node&, std::string_view)>& text);
 /// auth, budgets, rate_limits and service_tiers (top-level keys).
 void load_governance(const YAML::Node& root, GovernanceConfig& g);
 

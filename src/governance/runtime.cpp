@@ -3,6 +3,8 @@
 
 #include "governance/runtime.hpp"
 
+#include <filesystem>
+
 #include "core/log.hpp"
 #include "governance/keys.hpp"
 #include "governance/period.hpp"
@@ -113,7 +115,11 @@ std::vector<BudgetRule> budget_rules(const core::Config& cfg,
 
 Governance::Governance(const core::Config& cfg)
     : store_(store::open_sqlite(cfg.store.path)), cfg_(std::make_shared<const core::Config>(cfg)) {
-  ledger_ = std::make_unique<store::UsageWriter>(store::open_sqlite(cfg.store.path));
+  auto writer_store = store::open_sqlite(cfg.store.path);
+  // Strict audit durability: a commit returns once it is on disk. Read at start only: the
+  // connection belongs to the writer's thread from here on.
+  if (cfg.audit.strict) writer_store->sync_every_commit();
+  ledger_ = std::make_unique<store::BatchWriter>(std::move(writer_store));
   reconfigure(cfg);
   poller_ = std::thread([this] { poll(); });
 }
@@ -133,6 +139,20 @@ void Governance::reconfigure(const core::Config& cfg) {
   auto teams = std::make_shared<core::StringMap<TeamLimit>>();
   for (const auto& t : cfg.governance.team_limits) (*teams)[t.team] = {t.rpm, t.tpm};
   team_limits_.store(std::move(teams));
+  if (cfg.audit.store_content && !content_key_.load()) {
+    auto key = load_master_key(cfg.store.master_key_file);
+    std::error_code ec;
+    if (std::holds_alternative<std::string>(key) &&
+        !std::filesystem::exists(cfg.store.master_key_file, ec)) {
+      key = create_master_key_file(cfg.store.master_key_file);
+    }
+    if (auto* k = std::get_if<MasterKey>(&key)) {
+      content_key_.store(std::make_shared<const MasterKey>(*k));
+    } else {
+      log::error("audit.store_content: encrypted, but {}; prompts are not stored",
+                 std::get<std::string>(key));
+    }
+  }
   std::lock_guard lock(store_mu_);
   cfg_ = std::make_shared<const core::Config>(cfg);
   load_keys(store_->keys_generation());

@@ -18,9 +18,10 @@
 #include "core/string_hash.hpp"
 #include "governance/budget_book.hpp"
 #include "governance/caps.hpp"
+#include "governance/credentials.hpp"
 #include "governance/rate_limiter.hpp"
+#include "store/batch_writer.hpp"
 #include "store/store.hpp"
-#include "store/usage_writer.hpp"
 
 namespace sluice::governance {
 
@@ -75,7 +76,10 @@ class Governance {
   const KeyRegistry& keys() const { return keys_; }
   BudgetBook& budgets() { return budgets_; }
   RateLimiter& limits() { return limits_; }
-  store::UsageWriter& ledger() { return *ledger_; }
+  store::BatchWriter& ledger() { return *ledger_; }
+  /// The master key that seals audit content (audit.store_content: encrypted); null when that
+  /// is off or the key could not be loaded (logged).
+  std::shared_ptr<const MasterKey> content_key() const { return content_key_.load(); }
   /// The team's rpm/tpm (zero: none); "" is no team.
   TeamLimit team_limit(std::string_view team) const;
 
@@ -99,7 +103,8 @@ class Governance {
   BudgetBook budgets_;
   RateLimiter limits_;
   std::atomic<std::shared_ptr<const core::StringMap<TeamLimit>>> team_limits_;
-  std::unique_ptr<store::UsageWriter> ledger_;
+  std::unique_ptr<store::BatchWriter> ledger_;
+  std::atomic<std::shared_ptr<const MasterKey>> content_key_;
   std::atomic<std::int64_t> loaded_{-1};  // the store's keys generation last loaded
   std::mutex poll_mu_;
   std::condition_variable poll_cv_;

@@ -11,6 +11,7 @@
 #include "governance/runtime.hpp"
 #include "http/message.hpp"
 #include "http/server.hpp"
+#include "pipeline/response_tap.hpp"
 #include "protocol/ir.hpp"
 #include "protocol/json_probe.hpp"
 #include "protocol/wire.hpp"
@@ -22,10 +23,11 @@ namespace sluice::pipeline {
 using Clock = std::chrono::steady_clock;
 
 struct Exchange {
-  Exchange(http::Request& req, http::ResponseWriter& w) : request(req), writer(w) {}
+  Exchange(http::Request& req, http::ResponseWriter& w) : request(req), tap(w), writer(tap) {}
 
   http::Request& request;
-  http::ResponseWriter& writer;
+  ResponseTap tap;               // the connection's writer, with the audit's hooks
+  http::ResponseWriter& writer;  // = tap; what stages answer through
   std::string request_id;
   protocol::Endpoint endpoint = protocol::Endpoint::ChatCompletions;
   providers::SnapshotPtr snapshot;  // the config generation this request runs under
@@ -55,6 +57,16 @@ struct Exchange {
   const routing::Target* target = nullptr;  // the attempt in progress, then the one that answered
   int attempts = 0;
   std::string fallback_reason;  // why earlier attempts were abandoned ("" if none were)
+  struct AttemptNote {
+    std::string target;   // provider/model
+    std::string outcome;  // "ok", or the failure ("rate_limited", "timeout", ...)
+    int status = 0;       // the upstream's status (0: none)
+    std::int64_t ms = 0;
+  };
+  std::vector<AttemptNote> attempt_log;  // every attempt, in order (for the audit record)
+  std::vector<std::string> decisions;    // governance decisions taken ("budget_warning: ...")
+  bool completed = false;                // the stages' on_complete have run
+  std::uint64_t audit_ticket = 0;        // the audit record's place in the writer's queue
 
   // outcome
   int status = 0;

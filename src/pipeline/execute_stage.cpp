@@ -154,9 +154,17 @@ class ExecuteStage final : public Stage {
       const bool may_retry = ex.attempts < plan.max_attempts && Clock::now() < deadline;
       const auto began = Clock::now();
       t.health->enter();
+      // Noted before the attempt: a strict audit writes the record before the answer leaves,
+      // which is before attempt() returns; an unfinished note reads as the final outcome.
+      ex.attempt_log.push_back({t.label(), {}, 0, 0});
       Attempt a = co_await attempt(ex, t, may_retry);
       t.health->leave();
       record(ex, t, a, began);
+      auto& note = ex.attempt_log.back();
+      note.outcome = a.failure == routing::Failure::None ? std::string("ok")
+                                                         : std::string(routing::to_string(a.failure));
+      note.status = a.status;
+      note.ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - began).count();
       if (a.answered) co_return;
       log::info("request {}: attempt {} on {} failed ({}{}); trying again", ex.request_id,
                 ex.attempts, t.label(), routing::to_string(a.failure),

@@ -48,6 +48,10 @@ std::pair<int, std::string> admin_error(core::ErrorKind kind, std::string messag
 std::optional<std::pair<int, std::string>> governance_admin_reply(governance::Governance* gov,
                                                                   const http::Request& req);
 
+/// /admin/audit and /admin/audit/{request_id} (after the admin guard); nullopt otherwise.
+std::optional<std::pair<int, std::string>> audit_admin_reply(governance::Governance* gov,
+                                                             const http::Request& req);
+
 /// A new request id: "req_" + 24 hex digits (random per process, then a counter).
 std::string new_request_id();
 

@@ -11,19 +11,32 @@
 namespace sluice::pipeline {
 
 boost::asio::awaitable<void> Pipeline::run(Exchange& ex) const {
+  if (audit_is_strict(ex)) {
+    ex.tap.before_finish([this, &ex]() -> boost::asio::awaitable<void> {
+      complete(ex);
+      co_await wait_audit_durable(ex);
+    });
+  }
   for (const auto& stage : stages_) {
     // Never co_await inside a condition: GCC 12 miscompiles it (see docs/architecture.md).
     const Verdict verdict = co_await stage->on_request(ex);
     if (verdict == Verdict::Respond) break;
   }
+  complete(ex);
+}
+
+void Pipeline::complete(Exchange& ex) const {
+  if (ex.completed) return;
+  ex.completed = true;
   for (auto it = stages_.rbegin(); it != stages_.rend(); ++it) (*it)->on_complete(ex);
 }
 
 Pipeline make_default_pipeline() {
   std::vector<StagePtr> stages;
-  // The account stage sits first after the log so that its on_complete (settle, ledger) runs
-  // after every other stage's and before the access log line.
+  // on_complete runs in reverse: account (cost, settle, ledger) after every other stage, then
+  // audit (the record needs the cost), then the access log line.
   stages.push_back(make_access_log_stage());
+  stages.push_back(make_audit_stage());
   stages.push_back(make_account_stage());
   stages.push_back(make_ingress_stage());
   stages.push_back(make_auth_stage());

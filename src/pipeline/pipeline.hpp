@@ -11,7 +11,11 @@ class Pipeline {
  public:
   explicit Pipeline(std::vector<StagePtr> stages) : stages_(std::move(stages)) {}
   /// Runs on_request of each stage until one responds, then on_complete of all, in reverse.
+  /// With audit durability: strict, on_complete runs just before the response's last bytes
+  /// leave, and those wait until the audit record is durable.
   boost::asio::awaitable<void> run(Exchange& ex) const;
+  /// on_complete of every stage, in reverse; once per exchange.
+  void complete(Exchange& ex) const;
   const std::vector<StagePtr>& stages() const { return stages_; }
 
  private:
@@ -30,5 +34,11 @@ StagePtr make_account_stage();
 StagePtr make_route_stage();
 StagePtr make_execute_stage();
 StagePtr make_access_log_stage();
+StagePtr make_audit_stage();
+
+/// audit.enabled and durability: strict for this request.
+bool audit_is_strict(const Exchange& ex);
+/// Completes when the exchange's audit record is committed (at once if it has none).
+boost::asio::awaitable<void> wait_audit_durable(Exchange& ex);
 
 }  // namespace sluice::pipeline
