@@ -65,6 +65,15 @@ class FakeStore final : public Store {
   void put_provider(const StoredProvider&) override {}
   std::vector<StoredProvider> stored_providers() override { return {}; }
   bool remove_provider(std::string_view) override { return false; }
+  void sync_every_commit() override {}
+  void append_audit(std::span<AuditRow>) override {}
+  AuditTail audit_tail() override { return {}; }
+  void append_checkpoint(const AuditCheckpoint&) override {}
+  std::optional<AuditCheckpoint> last_checkpoint() override { return std::nullopt; }
+  std::vector<AuditRow> audit_rows(const AuditQuery&) override { return {}; }
+  void scan_audit(std::int64_t, std::int64_t, const std::function<bool(const AuditRow&)>&) override {}
+  std::vector<AuditCheckpoint> audit_checkpoints(std::int64_t, std::int64_t) override { return {}; }
+  std::int64_t audit_seq_at(std::int64_t) override { return 0; }
 
  private:
   std::shared_ptr<FakeState> st_;
