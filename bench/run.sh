@@ -29,6 +29,7 @@ usage: bench/run.sh [options]
   --no-build         do not (re)build; use the binary as it is
   --no-access-log-case  skip the extra sluice run with access_log: true
   --no-governed-case    skip the extra sluice runs with a virtual key, budgets and rate limits
+  --no-audit-case       skip the audit off / on / strict comparison (3 interleaved rounds)
   --out FILE         JSON results (default bench/results/<timestamp>.json)
   --keep             keep the temp dir (configs, logs) and print its path
   --nice N           run everything measured (fake, proxies, wrk) at this nice level (default
@@ -52,6 +53,7 @@ SLUICE=""
 BUILD=1
 ACCESS_LOG_CASE=1
 GOVERNED_CASE=1
+AUDIT_CASE=1
 OUT=""
 KEEP=0
 WAIT_QUIET=60
@@ -73,6 +75,7 @@ while [ $# -gt 0 ]; do
     --no-build) BUILD=0; shift ;;
     --no-access-log-case) ACCESS_LOG_CASE=0; shift ;;
     --no-governed-case) GOVERNED_CASE=0; shift ;;
+    --no-audit-case) AUDIT_CASE=0; shift ;;
     --out) OUT="$2"; shift 2 ;;
     --keep) KEEP=1; shift ;;
     --wait-quiet) WAIT_QUIET="$2"; shift 2 ;;
@@ -303,6 +306,10 @@ providers:
     models: [gpt-fake-mini]
     discover_models: false
 EOF
+  case "$3" in
+    noaudit) echo "audit: {enabled: false}" >>"$1" ;;
+    strict) echo "audit: {durability: strict}" >>"$1" ;;
+  esac
   if [ "$3" = gov ]; then
     # Auth on (a key exists), the key's own budget and limits, and a team and an org budget:
     # every request is authenticated, rate-limited, reserved on three budgets and settled.
@@ -352,6 +359,12 @@ fi
 if [ "$GOVERNED_CASE" = 1 ]; then
   start_sluice gov false
   log "sluice on 127.0.0.1:$SLUICE_PORT_gov (pid $SLUICE_PID_gov, a virtual key with budgets and rate limits)"
+fi
+
+if [ "$AUDIT_CASE" = 1 ]; then
+  start_sluice noaudit false
+  start_sluice strict false
+  log "sluice on :$SLUICE_PORT_noaudit (audit off) and :$SLUICE_PORT_strict (audit durability: strict); the main sluice audits (batched)"
 fi
 
 BENCH_PIDS=("${PIDS[@]}")
@@ -482,6 +495,7 @@ NCASES=0
 for _ in $CONNS; do NCASES=$((NCASES + 6)); done
 [ "$ACCESS_LOG_CASE" = 1 ] && NCASES=$((NCASES + 1))
 [ "$GOVERNED_CASE" = 1 ] && NCASES=$((NCASES + 2))
+[ "$AUDIT_CASE" = 1 ] && NCASES=$((NCASES + 9))
 log "running $NCASES cases of ${WARMUP}s warm-up + ${DURATION}s each (~$((NCASES * (WARMUP + DURATION + 1))) s)"
 
 for payload in chat stream; do
@@ -508,6 +522,21 @@ if [ "$GOVERNED_CASE" = 1 ]; then
   log "governed sluice wrote ${GOV_ROWS:-0} ledger rows for the bench key"
 fi
 
+if [ "$AUDIT_CASE" = 1 ]; then
+  # Audit off, on (batched) and strict, chat at the top connection count, in three
+  # interleaved rounds: the differences are a few percent, less than the drift between
+  # cases minutes apart, so each round measures all three back to back.
+  check_target sluice_noaudit "$SLUICE_PORT_noaudit" chat
+  check_target sluice_strict "$SLUICE_PORT_strict" chat
+  for round in 1 2 3; do
+    run_case audit_off chat "$MAXC" "$SLUICE_PORT_noaudit" "$SLUICE_PID_noaudit"
+    run_case audit_on chat "$MAXC" "$SLUICE_PORT_nolog" "$SLUICE_PID_nolog"
+    run_case audit_strict chat "$MAXC" "$SLUICE_PORT_strict" "$SLUICE_PID_strict"
+  done
+  AUDIT_RECORDS=$("$SLUICE" audit verify --json --config "$TMP/sluice-strict.yaml" | sed 's/.*"records":\([0-9]*\).*/\1/')
+  log "strict sluice: audit verify passed over ${AUDIT_RECORDS} records"
+fi
+
 # Everything still alive? (a crash mid-run would otherwise show only as wrk errors)
 for pid in "$FAKE_PID" "$NGINX_PID" "$SLUICE_PID_nolog"; do
   kill -0 "$pid" 2>/dev/null || die "process $pid died during the run (logs in $TMP; rerun with --keep)"
@@ -529,6 +558,7 @@ PIN_DESC="none (all on CPUs $PROXY_CPUS)"
 REPORT=$(awk -F'\t' -v target_ratio=0.8 -v target_p99_ms=1 -v target_rss_mb=60 \
   -v maxc="$MAXC" -v minc="$(printf '%s\n' $CONNS | sort -n | head -1)" \
   -v rss_kb="$SLUICE_RSS_KB" -v hwm_kb="$SLUICE_HWM_KB" '
+  $1 ~ /^audit_/ { asum[$1] += $4; acpu[$1] += $11; ap99[$1] += $6; an[$1]++ }
   { key = $1 SUBSEP $2 SUBSEP $3; rps[key] = $4; p50[key] = $5; p99[key] = $6; err[key] = $9; bpr[key] = $10; cpu[key] = $11; foreign[key] = $14
     seen[$2 SUBSEP $3] = 1; if (!($2 in order)) { order[$2] = ++np; names[np] = $2 } if (!(($2, $3) in corder)) { corder[$2, $3] = 1; cl[$2] = cl[$2] " " $3 } }
   END {
@@ -552,6 +582,13 @@ REPORT=$(awk -F'\t' -v target_ratio=0.8 -v target_p99_ms=1 -v target_rss_mb=60 \
     kl = "sluice_log" SUBSEP "chat" SUBSEP maxc; ks = "sluice" SUBSEP "chat" SUBSEP maxc
     if (kl in rps) printf "access_log true (chat, c%s): %.0f req/s vs %.0f with access_log false (%+.1f%%); p99 %.2f vs %.2f ms; CPU/request %.0f vs %.0f us\n",
       maxc, rps[kl], rps[ks], (rps[ks] > 0 ? (rps[kl]/rps[ks] - 1) * 100 : 0), p99[kl]/1000, p99[ks]/1000, cpu[kl], cpu[ks]
+    if (an["audit_off"] > 0 && an["audit_on"] > 0) {
+      off = asum["audit_off"] / an["audit_off"]; on = asum["audit_on"] / an["audit_on"]; st = asum["audit_strict"] / an["audit_strict"]
+      printf "audit (chat, c%s, mean of %d interleaved rounds): off %.0f req/s, on (batched) %.0f (%+.1f%%), strict %.0f (%+.1f%%); CPU/request off %.1f / on %.1f / strict %.1f us; p99 off %.2f / on %.2f / strict %.2f ms\n",
+        maxc, an["audit_on"], off, on, (on / off - 1) * 100, st, (st / off - 1) * 100,
+        acpu["audit_off"] / an["audit_off"], acpu["audit_on"] / an["audit_on"], acpu["audit_strict"] / an["audit_strict"],
+        ap99["audit_off"] / an["audit_off"] / 1000, ap99["audit_on"] / an["audit_on"] / 1000, ap99["audit_strict"] / an["audit_strict"] / 1000
+    }
     for (i = 1; i <= np; i++) { pl = names[i]; kg = "sluice_gov" SUBSEP pl SUBSEP maxc; kn = "nginx" SUBSEP pl SUBSEP maxc; ks = "sluice" SUBSEP pl SUBSEP maxc
       if (kg in rps) printf "governed (key auth, 3 budgets, rpm/tpm, ledger) %s c%s: %.0f req/s = %.2f x nginx (ungoverned sluice %.2f x); p99 %.2f ms; CPU/request %.0f vs %.0f us\n",
         pl, maxc, rps[kg], (rps[kn] > 0 ? rps[kg]/rps[kn] : 0), (rps[kn] > 0 ? rps[ks]/rps[kn] : 0), p99[kg]/1000, cpu[kg], cpu[ks] }
@@ -565,6 +602,9 @@ REPORT=$(awk -F'\t' -v target_ratio=0.8 -v target_p99_ms=1 -v target_rss_mb=60 \
       ok = d <= target_p99_ms; ok_all = ok_all && ok
       printf "  [%s] %-6s p99 at %s conns: sluice %.2f ms vs nginx %.2f ms, delta %+.2f ms (target <= +%d ms)\n", ok ? "PASS" : "FAIL", pl, minc, p99[ks]/1000, p99[kn]/1000, d, target_p99_ms
     }
+    if (an["audit_off"] > 0 && an["audit_on"] > 0) {
+      cost = 1 - (asum["audit_on"] / an["audit_on"]) / (asum["audit_off"] / an["audit_off"]); ok = cost < 0.05; ok_all = ok_all && ok
+      printf "  [%s] chat   audit on (batched) costs %.1f%% of throughput against audit off (target < 5%%)\n", ok ? "PASS" : "FAIL", cost * 100 }
     for (i = 1; i <= np; i++) { pl = names[i]; kg = "sluice_gov" SUBSEP pl SUBSEP maxc; kn = "nginx" SUBSEP pl SUBSEP maxc
       if (!(kg in rps)) continue
       r = (rps[kn] > 0 ? rps[kg]/rps[kn] : 0); ok = r >= target_ratio; ok_all = ok_all && ok
