@@ -8,7 +8,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-system1.81-dev
   libssl-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev
   zlib1g-dev libzstd-dev libbrotli-dev
-  libsqlite3-dev sqlite3 libre2-dev libsodium-dev
+  libsqlite3-dev sqlite3 libre2-dev libsodium-dev libhowardhinnant-date-dev
   libgoogle-perftools-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev

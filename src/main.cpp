@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
   sluice::cli::add_usage(app);
   sluice::cli::add_providers(app);
   sluice::cli::add_audit(app);
+  sluice::cli::add_policy(app);
+  sluice::cli::add_skills(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

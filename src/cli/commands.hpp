@@ -17,5 +17,7 @@ void add_keys(CLI::App& app);
 void add_usage(CLI::App& app);
 void add_providers(CLI::App& app);
 void add_audit(CLI::App& app);
+void add_policy(CLI::App& app);
+void add_skills(CLI::App& app);
 
 }  // namespace sluice::cli
