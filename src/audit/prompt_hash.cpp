@@ -1,5 +1,6 @@
 #include "audit/prompt_hash.hpp"
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 
@@ -11,7 +12,8 @@
 namespace sluice::audit {
 namespace {
 
-// The members that carry the prompt, per endpoint (a table: adding a wire is one row).
+// The members that carry the prompt, per endpoint (a table: adding a wire is one row), each
+// row's members in sorted order.
 struct PromptMembers {
   protocol::Endpoint endpoint;
   std::array<std::string_view, 2> members;
@@ -31,19 +33,36 @@ constexpr PromptMembers kPromptMembers[] = {
 }  // namespace
 
 std::string prompt_sha256(protocol::Endpoint endpoint, std::string_view body) {
+  // The parse allocates from a buffer on the stack (heap only past it): a request's DOM is
+  // short-lived and this runs for every audited request.
+  unsigned char buffer[8192];
+  boost::json::monotonic_resource mr(buffer, sizeof buffer);
   boost::system::error_code ec;
-  const auto v = boost::json::parse(body, ec);
+  const auto v = boost::json::parse(body, ec, &mr);
   if (ec || !v.is_object()) return core::sha256_hex(body);
   const auto& in = v.get_object();
-  boost::json::object prompt;
+  // The canonical JSON of {member: value, ...} written directly: the table lists each wire's
+  // members in sorted order.
+  thread_local std::string out;
+  out.clear();
+  out += '{';
+  bool first = true;
   for (const auto& row : kPromptMembers) {
     if (row.endpoint != endpoint) continue;
     for (auto name : row.members) {
       if (name.empty()) continue;
-      if (const auto* m = in.if_contains(name)) prompt[name] = *m;
+      const auto* m = in.if_contains(name);
+      if (!m) continue;
+      if (!first) out += ',';
+      first = false;
+      out += '"';
+      out += name;
+      out += "\":";
+      core::append_canonical_json(out, *m);
     }
   }
-  return core::sha256_hex(core::canonical_json(prompt));
+  out += '}';
+  return core::sha256_hex(out);
 }
 
 }  // namespace sluice::audit

@@ -3,26 +3,86 @@
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <string_view>
-#include <vector>
 
 namespace sluice::core {
+namespace {
+
+// JSON string escaping as Boost.JSON writes it (", \ and control characters; the rest of UTF-8
+// as is), without a temporary string per key: this runs for every audited request.
+void append_string(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  std::size_t run = 0;  // start of the bytes not yet copied
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 0xf];
+    }
+  }
+  out.append(s.data() + run, s.size() - run);
+  out += '"';
+}
+
+template <class Int>
+void append_int(std::string& out, Int v) {
+  std::array<char, 24> buf;
+  auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), v);
+  out.append(buf.data(), end);
+}
+
+}  // namespace
 
 void append_canonical_json(std::string& out, const boost::json::value& v) {
   switch (v.kind()) {
     case boost::json::kind::object: {
       const auto& o = v.get_object();
-      std::vector<const boost::json::key_value_pair*> members;
-      members.reserve(o.size());
-      for (const auto& kv : o) members.push_back(&kv);
-      std::sort(members.begin(), members.end(),
-                [](const auto* a, const auto* b) { return a->key() < b->key(); });
+      // Small objects are the rule (a message has 2-4 members): sort pointers on the stack.
+      std::array<const boost::json::key_value_pair*, 16> small;
+      std::vector<const boost::json::key_value_pair*> large;
+      const boost::json::key_value_pair** first = small.data();
+      if (o.size() > small.size()) {
+        large.resize(o.size());
+        first = large.data();
+      }
+      std::size_t n = 0;
+      for (const auto& kv : o) first[n++] = &kv;
+      std::sort(first, first + n, [](const auto* a, const auto* b) { return a->key() < b->key(); });
       out += '{';
-      for (std::size_t i = 0; i < members.size(); ++i) {
+      for (std::size_t i = 0; i < n; ++i) {
         if (i) out += ',';
-        out += boost::json::serialize(boost::json::string_view(members[i]->key()));
+        append_string(out, first[i]->key());
         out += ':';
-        append_canonical_json(out, members[i]->value());
+        append_canonical_json(out, first[i]->value());
       }
       out += '}';
       return;
@@ -38,13 +98,30 @@ void append_canonical_json(std::string& out, const boost::json::value& v) {
       out += ']';
       return;
     }
-    default:
+    case boost::json::kind::string:
+      append_string(out, v.get_string());
+      return;
+    case boost::json::kind::int64:
+      append_int(out, v.get_int64());
+      return;
+    case boost::json::kind::uint64:
+      append_int(out, v.get_uint64());
+      return;
+    case boost::json::kind::bool_:
+      out += v.get_bool() ? "true" : "false";
+      return;
+    case boost::json::kind::null:
+      out += "null";
+      return;
+    case boost::json::kind::double_:
       out += boost::json::serialize(v);
+      return;
   }
 }
 
 std::string canonical_json(const boost::json::value& v) {
   std::string out;
+  out.reserve(256);
   append_canonical_json(out, v);
   return out;
 }

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <exception>
 #include <span>
+#include <type_traits>
 #include <utility>
 
 #include "core/log.hpp"
@@ -55,42 +56,34 @@ BatchWriter::~BatchWriter() {
   thread_.join();
 }
 
-void BatchWriter::submit(UsageRow row) {
+template <class Row>
+std::uint64_t BatchWriter::push(std::vector<Row>& queue, Row row) {
   bool full;
+  std::uint64_t audit_ticket;
   {
     std::lock_guard lk(mu_);
-    rows_.push_back(std::move(row));
+    queue.push_back(std::move(row));
     ++submitted_;
+    if constexpr (std::is_same_v<Row, AuditRow>) ++audit_submitted_;
+    audit_ticket = audit_submitted_;
     // Only the submit that fills a batch signals; the thread's wait predicate catches a batch
     // that filled while it was busy writing.
     full = rows_.size() + events_.size() + audit_.size() == opt_.max_batch;
   }
   if (full) wake_.notify_one();
+  return audit_ticket;
+}
+
+void BatchWriter::submit(UsageRow row) {
+  push(rows_, std::move(row));
 }
 
 void BatchWriter::submit(EventRow event) {
-  bool full;
-  {
-    std::lock_guard lk(mu_);
-    events_.push_back(std::move(event));
-    ++submitted_;
-    full = rows_.size() + events_.size() + audit_.size() == opt_.max_batch;
-  }
-  if (full) wake_.notify_one();
+  push(events_, std::move(event));
 }
 
 std::uint64_t BatchWriter::submit(AuditRow row) {
-  bool full;
-  std::uint64_t ticket;
-  {
-    std::lock_guard lk(mu_);
-    audit_.push_back(std::move(row));
-    ++submitted_;
-    ticket = ++audit_submitted_;
-    full = rows_.size() + events_.size() + audit_.size() == opt_.max_batch;
-  }
-  if (full) wake_.notify_one();
-  return ticket;
+  return push(audit_, std::move(row));
 }
 
 void BatchWriter::when_durable(std::uint64_t ticket, std::function<void()> done) {

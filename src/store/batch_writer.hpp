@@ -48,6 +48,9 @@ class BatchWriter {
 
  private:
   void run();
+  /// Queues a row; returns the audit ticket of the last audit record queued.
+  template <class Row>
+  std::uint64_t push(std::vector<Row>& queue, Row row);
   std::unique_ptr<Store> store_;
   Options opt_;
   mutable std::mutex mu_;
