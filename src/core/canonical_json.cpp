@@ -12,7 +12,9 @@ namespace {
 
 // JSON string escaping as Boost.JSON writes it (", \ and control characters; the rest of UTF-8
 // as is), without a temporary string per key: this runs for every audited request.
-void append_string(std::string& out, std::string_view s) {
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
   std::size_t run = 0;  // start of the bytes not yet copied
@@ -53,6 +55,8 @@ void append_string(std::string& out, std::string_view s) {
   out += '"';
 }
 
+namespace {
+
 template <class Int>
 void append_int(std::string& out, Int v) {
   std::array<char, 24> buf;
@@ -80,7 +84,7 @@ void append_canonical_json(std::string& out, const boost::json::value& v) {
       out += '{';
       for (std::size_t i = 0; i < n; ++i) {
         if (i) out += ',';
-        append_string(out, first[i]->key());
+        append_json_string(out, first[i]->key());
         out += ':';
         append_canonical_json(out, first[i]->value());
       }
@@ -99,7 +103,7 @@ void append_canonical_json(std::string& out, const boost::json::value& v) {
       return;
     }
     case boost::json::kind::string:
-      append_string(out, v.get_string());
+      append_json_string(out, v.get_string());
       return;
     case boost::json::kind::int64:
       append_int(out, v.get_int64());
@@ -117,6 +121,61 @@ void append_canonical_json(std::string& out, const boost::json::value& v) {
       out += boost::json::serialize(v);
       return;
   }
+}
+
+void CanonicalWriter::value_prefix() {
+  if (after_key_) {
+    after_key_ = false;
+    return;
+  }
+  if (!(first_ & (1ull << depth_))) out_ += ',';
+  first_ &= ~(1ull << depth_);
+}
+
+CanonicalWriter& CanonicalWriter::open(char c) {
+  value_prefix();
+  out_ += c;
+  ++depth_;
+  first_ |= 1ull << depth_;
+  return *this;
+}
+
+CanonicalWriter& CanonicalWriter::close(char c) {
+  --depth_;
+  out_ += c;
+  return *this;
+}
+
+CanonicalWriter& CanonicalWriter::key(std::string_view k) {
+  value_prefix();
+  append_json_string(out_, k);
+  out_ += ':';
+  after_key_ = true;
+  return *this;
+}
+
+CanonicalWriter& CanonicalWriter::string(std::string_view v) {
+  value_prefix();
+  append_json_string(out_, v);
+  return *this;
+}
+
+CanonicalWriter& CanonicalWriter::integer(std::int64_t v) {
+  value_prefix();
+  append_int(out_, v);
+  return *this;
+}
+
+CanonicalWriter& CanonicalWriter::boolean(bool v) {
+  value_prefix();
+  out_ += v ? "true" : "false";
+  return *this;
+}
+
+CanonicalWriter& CanonicalWriter::null() {
+  value_prefix();
+  out_ += "null";
+  return *this;
 }
 
 std::string canonical_json(const boost::json::value& v) {

@@ -3,9 +3,19 @@
 #include <new>
 
 namespace sluice::core {
+namespace {
+
+// Fetched once: with OpenSSL 3, EVP_sha256() makes every init look the provider up again
+// (a global lock and a property query), a microsecond per hash on the request path.
+const EVP_MD* sha256_md() {
+  static EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return md;
+}
+
+}  // namespace
 
 Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
-  if (!ctx_ || EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr) != 1) throw std::bad_alloc();
+  if (!ctx_ || EVP_DigestInit_ex(ctx_, sha256_md(), nullptr) != 1) throw std::bad_alloc();
 }
 
 Sha256::~Sha256() {
@@ -20,14 +30,14 @@ Digest Sha256::finish() {
   Digest d{};
   unsigned int len = 0;
   EVP_DigestFinal_ex(ctx_, d.data(), &len);
-  EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr);
+  EVP_DigestInit_ex(ctx_, sha256_md(), nullptr);
   return d;
 }
 
 Digest sha256(std::string_view bytes) {
   Digest d{};
   unsigned int len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), d.data(), &len, EVP_sha256(), nullptr);
+  EVP_Digest(bytes.data(), bytes.size(), d.data(), &len, sha256_md(), nullptr);
   return d;
 }
 

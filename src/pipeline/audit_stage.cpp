@@ -11,9 +11,10 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
 
-#include <fmt/format.h>
+#include <cassert>
+#include <cstdio>
 
 #include "audit/prompt_hash.hpp"
 #include "core/canonical_json.hpp"
@@ -24,8 +25,6 @@
 
 namespace sluice::pipeline {
 namespace {
-
-namespace bj = boost::json;
 
 bool auditing(const Exchange& ex) {
   return ex.governance && ex.snapshot && ex.snapshot->config.audit.enabled;
@@ -57,112 +56,148 @@ std::string decision_of(const Exchange& ex) {
   return "upstream_error";
 }
 
-bj::array governance_decisions(const Exchange& ex) {
-  bj::array out;
+void write_decisions(core::CanonicalWriter& w, const Exchange& ex) {
+  w.key("decisions").begin_array();
   for (const auto& h : ex.governance_headers) {
-    if (h.name == "x-sluice-budget-warning")
-      out.push_back(bj::string("budget_warning: " + h.value));
-    if (h.name == "x-sluice-capped") out.push_back(bj::string("capped: " + h.value));
+    if (h.name == "x-sluice-budget-warning") w.string("budget_warning: " + h.value);
+    if (h.name == "x-sluice-capped") w.string("capped: " + h.value);
   }
-  if (ex.fallback_reason == "budget") out.push_back("budget_fallback: cheaper target chosen");
-  for (const auto& d : ex.decisions) out.push_back(bj::string(d));
-  return out;
+  if (ex.fallback_reason == "budget") w.string("budget_fallback: cheaper target chosen");
+  for (const auto& d : ex.decisions) w.string(d);
+  w.end_array();
 }
 
-bj::array attempts_of(const Exchange& ex) {
-  bj::array out;
+void write_attempts(core::CanonicalWriter& w, const Exchange& ex) {
+  w.key("attempts").begin_array();
   for (const auto& a : ex.attempt_log) {
-    bj::object o;
-    o["target"] = a.target;
     // An attempt still open when the record is written (strict durability) is the answer.
-    o["outcome"] = a.outcome.empty() ? (ex.status < 400 ? "ok" : "error") : a.outcome;
-    o["status"] = a.outcome.empty() ? ex.status : a.status;
-    o["ms"] = a.ms;
-    out.push_back(std::move(o));
+    const bool open = a.outcome.empty();
+    w.begin_object()
+        .member("ms", a.ms)
+        .member("outcome", open ? std::string_view(ex.status < 400 ? "ok" : "error")
+                                : std::string_view(a.outcome))
+        .member("status", open ? ex.status : a.status)
+        .member("target", a.target)
+        .end_object();
   }
-  return out;
+  w.end_array();
 }
 
+std::string_view budget_state(const Exchange& ex, std::string_view decision) {
+  if (const auto* w = header(ex, "x-sluice-budget-warning")) {
+    return w->value.find("throttled") != std::string::npos ? "exhausted" : "warned";
+  }
+  return decision == "budget_blocked" ? "exhausted" : "ok";
+}
+
+/// The record as canonical JSON, written directly: keys in sorted order at every level (a
+/// debug build checks it against core::canonical_json). This runs for every request.
 store::AuditRow record_of(Exchange& ex) {
   using std::chrono::duration_cast;
   using std::chrono::milliseconds;
   const auto age = duration_cast<milliseconds>(Clock::now() - ex.start).count();
-  bj::object o;
   store::AuditRow row;
   row.kind = "request";
   row.time_ms = governance::now_ms() - age;
   row.request_id = ex.request_id;
-  o["kind"] = row.kind;
-  o["time_ms"] = row.time_ms;
-  o["request_id"] = ex.request_id;
+  row.status = ex.status;
+  row.decision = decision_of(ex);
   if (ex.key) {
-    const auto& k = ex.key->record;
-    row.key_id = k.id;
-    row.user = k.user;
-    row.team = k.team;
-    o["key"] = bj::object{
-        {"id", k.id}, {"name", k.name}, {"user", k.user}, {"team", k.team}, {"project", k.project}};
-  } else {
-    o["key"] = nullptr;
+    row.key_id = ex.key->record.id;
+    row.user = ex.key->record.user;
+    row.team = ex.key->record.team;
   }
-  o["wire"] = protocol::wire_name(ex.endpoint);
-  o["stream"] = ex.stream;
-  o["requested_model"] = ex.requested_model;
   if (ex.target) {
     row.model = ex.target->model;
     row.provider = ex.target->provider->config.name;
   } else {
     row.model = ex.requested_model;
   }
-  o["model"] = ex.target ? bj::value(ex.target->model) : bj::value(nullptr);
-  o["provider"] = row.provider;
-  if (ex.resolution && ex.resolution->route) {
-    o["route"] = ex.resolution->model;
-  } else {
-    o["route"] = ex.target ? bj::value(ex.target->label()) : bj::value(nullptr);
-  }
-  o["attempts"] = attempts_of(ex);
-  if (!ex.fallback_reason.empty()) o["fallback_reason"] = ex.fallback_reason;
-  row.status = ex.status;
-  row.decision = decision_of(ex);
-  o["status"] = ex.status;
-  o["decision"] = row.decision;
-  o["decisions"] = governance_decisions(ex);
-  if (const auto* w = header(ex, "x-sluice-budget-warning")) {
-    o["budget_state"] = w->value.find("throttled") != std::string::npos ? "exhausted" : "warned";
-  } else {
-    o["budget_state"] = row.decision == "budget_blocked" ? "exhausted" : "ok";
-  }
-  if (ex.error) {
-    o["error"] = bj::object{
-        {"status", ex.error->status()}, {"code", ex.error->code}, {"message", ex.error->message}};
-  }
   const ir::Usage u = ex.usage.value_or(ir::Usage{});
-  o["usage"] = bj::object{{"input", u.input},
-                          {"output", u.output},
-                          {"cache_read", u.cache_read},
-                          {"cache_write", u.cache_write},
-                          {"reasoning", u.reasoning}};
-  // A decimal string, not a JSON number: exact, and the same bytes after any parser's round
-  // trip (the chain hashes these bytes).
-  o["cost_usd"] = fmt::format("{:.9f}", ex.cost_usd);
-  o["cost_estimated"] = ex.cost_estimated;
-  o["latency_ms"] = age;
-  o["ttfb_ms"] =
-      ex.first_byte ? duration_cast<milliseconds>(*ex.first_byte - ex.start).count() : -1;
-  o["config_version"] = ex.snapshot->config.version;
-  o["prompt_sha256"] = audit::prompt_sha256(ex.endpoint, ex.request.body);
   const auto answer = ex.tap.body_sha256();
-  o["response_sha256"] = answer.empty() ? bj::value(nullptr) : bj::value(answer);
+
+  auto& out = row.record;
+  out.reserve(1024);
+  core::CanonicalWriter w(out);
+  w.begin_object();
+  write_attempts(w, ex);
+  w.member("budget_state", budget_state(ex, row.decision));
+  w.member("config_version", ex.snapshot->config.version);
   if (ex.snapshot->config.audit.store_content) {
     if (auto key = ex.governance->content_key()) {
       // Bound to the request id: a sealed prompt copied into another record does not open.
-      o["content"] = bj::object{
-          {"prompt", governance::seal(*key, ex.request.body, "audit:" + ex.request_id)},
-          {"response", governance::seal(*key, ex.tap.body(), "audit-response:" + ex.request_id)}};
+      w.key("content")
+          .begin_object()
+          .member("prompt", governance::seal(*key, ex.request.body, "audit:" + ex.request_id))
+          .member("response",
+                  governance::seal(*key, ex.tap.body(), "audit-response:" + ex.request_id))
+          .end_object();
     }
   }
-  row.record = core::canonical_json(o);
+  w.member("cost_estimated", ex.cost_estimated);
+  // A decimal string, not a JSON number: exact, and the same bytes after any parser's round
+  // trip (the chain hashes these bytes).
+  char cost[32];
+  const int n = std::snprintf(cost, sizeof cost, "%.9f", ex.cost_usd);
+  w.member("cost_usd", std::string_view(cost, static_cast<std::size_t>(n)));
+  w.member("decision", row.decision);
+  write_decisions(w, ex);
+  if (ex.error) {
+    w.key("error")
+        .begin_object()
+        .member("code", ex.error->code)
+        .member("message", ex.error->message)
+        .member("status", ex.error->status())
+        .end_object();
+  }
+  if (!ex.fallback_reason.empty()) w.member("fallback_reason", ex.fallback_reason);
+  w.key("key");
+  if (ex.key) {
+    const auto& k = ex.key->record;
+    w.begin_object()
+        .member("id", k.id)
+        .member("name", k.name)
+        .member("project", k.project)
+        .member("team", k.team)
+        .member("user", k.user)
+        .end_object();
+  } else {
+    w.null();
+  }
+  w.member("kind", row.kind);
+  w.member("latency_ms", age);
+  w.key("model");
+  ex.target ? w.string(ex.target->model) : w.null();
+  w.member("prompt_sha256", audit::prompt_sha256(ex.endpoint, ex.request.body));
+  w.member("provider", row.provider);
+  w.member("request_id", ex.request_id);
+  w.member("requested_model", ex.requested_model);
+  w.key("response_sha256");
+  answer.empty() ? w.null() : w.string(answer);
+  w.key("route");
+  if (ex.resolution && ex.resolution->route) {
+    w.string(ex.resolution->model);
+  } else if (ex.target) {
+    w.string(ex.target->label());
+  } else {
+    w.null();
+  }
+  w.member("status", ex.status);
+  w.member("stream", ex.stream);
+  w.member("time_ms", row.time_ms);
+  w.member("ttfb_ms", ex.first_byte ? duration_cast<milliseconds>(*ex.first_byte - ex.start).count()
+                                    : std::int64_t{-1});
+  w.key("usage")
+      .begin_object()
+      .member("cache_read", u.cache_read)
+      .member("cache_write", u.cache_write)
+      .member("input", u.input)
+      .member("output", u.output)
+      .member("reasoning", u.reasoning)
+      .end_object();
+  w.member("wire", protocol::wire_name(ex.endpoint));
+  w.end_object();
+  assert(core::canonical_json(boost::json::parse(out)) == out);
   return row;
 }
 
