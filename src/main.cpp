@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   sluice::cli::add_audit(app);
   sluice::cli::add_policy(app);
   sluice::cli::add_skills(app);
+  sluice::cli::add_intel(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

@@ -19,5 +19,6 @@ void add_providers(CLI::App& app);
 void add_audit(CLI::App& app);
 void add_policy(CLI::App& app);
 void add_skills(CLI::App& app);
+void add_intel(CLI::App& app);
 
 }  // namespace sluice::cli
