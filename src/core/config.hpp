@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/model_info.hpp"
+#include "guard/config.hpp"
 #include "protocol/wire.hpp"
 
 namespace sluice::core {
@@ -140,11 +141,11 @@ enum class BudgetScopeKind { Key, User, Team, Project, Org };
 /// A budget from the config (key budgets may also come with the key itself).
 struct BudgetConfig {
   BudgetScopeKind scope = BudgetScopeKind::Org;
-  std::string name;                 // key name, user, team or project; "" for the org
+  std::string name;  // key name, user, team or project; "" for the org
   double limit_usd = 0;
-  std::string period = "month";     // "month", "week", "day" or a length ("7d")
+  std::string period = "month";  // "month", "week", "day" or a length ("7d")
   double warn = 0.8;
-  std::string action = "block";     // "block", "fallback" or "throttle"
+  std::string action = "block";  // "block", "fallback" or "throttle"
   std::int64_t throttle_rpm = 0;
   int line = 0;
 };
@@ -184,6 +185,7 @@ struct Config {
   StoreConfig store;
   GovernanceConfig governance;
   AuditConfig audit;
+  std::optional<guard::GuardConfig> guardrails;  // absent: no request is scanned
   std::string version;  // first 16 hex digits of the SHA-256 of the config text ("" for defaults)
 
   const RouteConfig* find_route(std::string_view name) const;

@@ -126,7 +126,7 @@ struct Loader {
     check_keys(root, "the top level",
                {"listen", "threads", "log_level", "access_log", "limits", "timeouts", "providers",
                 "aliases", "default_provider", "routes", "routing", "catalog", "admin", "store",
-                "auth", "budgets", "rate_limits", "service_tiers", "audit"});
+                "auth", "budgets", "rate_limits", "service_tiers", "audit", "guardrails"});
     if (root["listen"]) cfg.listen = scalar(root["listen"], "listen");
     if (root["threads"]) {
       try {
@@ -160,6 +160,7 @@ struct Loader {
                  });
     }
     load_governance(root, cfg.governance);
+    if (root["guardrails"]) cfg.guardrails = guard::read_guard_config(root["guardrails"]);
     if (root["audit"]) {
       load_audit(root["audit"], cfg.audit, cfg.store,
                  [this](const YAML::Node& n, std::string_view what) {

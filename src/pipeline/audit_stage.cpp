@@ -138,8 +138,8 @@ store::AuditRow record_of(Exchange& ex) {
   // A decimal string, not a JSON number: exact, and the same bytes after any parser's round
   // trip (the chain hashes these bytes).
   char cost[32];
-  const int n = std::snprintf(cost, sizeof cost, "%.9f", ex.cost_usd);
-  w.member("cost_usd", std::string_view(cost, static_cast<std::size_t>(n)));
+  const int len = std::snprintf(cost, sizeof cost, "%.9f", ex.cost_usd);
+  w.member("cost_usd", std::string_view(cost, static_cast<std::size_t>(len)));
   w.member("decision", row.decision);
   write_decisions(w, ex);
   if (ex.error) {
@@ -151,6 +151,12 @@ store::AuditRow record_of(Exchange& ex) {
         .end_object();
   }
   if (!ex.fallback_reason.empty()) w.member("fallback_reason", ex.fallback_reason);
+  if (!ex.guard_findings.empty()) {
+    // Kinds and counts only (the map is sorted by kind, as canonical JSON wants).
+    w.key("guardrails").begin_object();
+    for (const auto& [kind, n] : ex.guard_findings) w.member(kind, static_cast<std::int64_t>(n));
+    w.end_object();
+  }
   w.key("key");
   if (ex.key) {
     const auto& k = ex.key->record;

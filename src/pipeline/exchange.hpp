@@ -41,6 +41,9 @@ struct Exchange {
   governance::Governance* governance = nullptr;  // null: no governance (tests, tools)
   governance::LiveKeyPtr key;                    // the caller's key; null when auth is off
 
+  // guard
+  guard::Counts guard_findings;  // findings by kind (never the text)
+
   // route
   std::optional<providers::Resolution> resolution;
   std::optional<ir::Request>

@@ -35,6 +35,7 @@ StagePtr make_route_stage();
 StagePtr make_execute_stage();
 StagePtr make_access_log_stage();
 StagePtr make_audit_stage();
+StagePtr make_guard_stage();
 
 /// audit.enabled and durability: strict for this request.
 bool audit_is_strict(const Exchange& ex);

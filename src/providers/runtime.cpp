@@ -34,6 +34,7 @@ SnapshotPtr make_snapshot(
   snap->generation = generation;
   snap->health = health ? std::move(health) : std::make_shared<routing::HealthRegistry>();
   snap->catalog = Catalog(config.catalog);
+  if (config.guardrails) snap->guard = std::make_shared<const guard::Guard>(*config.guardrails);
   for (const auto& pc : config.providers) {
     Provider p;
     p.config = pc;

@@ -12,6 +12,7 @@
 #include "core/config.hpp"
 #include "core/error.hpp"
 #include "core/string_hash.hpp"
+#include "guard/guard.hpp"
 #include "http/client.hpp"
 #include "providers/catalog.hpp"
 
@@ -47,6 +48,7 @@ struct Snapshot {
   Catalog catalog;
   std::shared_ptr<routing::HealthRegistry> health;  // outlives snapshots (kept across reloads)
   std::shared_ptr<const routing::RouteTable> routes;
+  std::shared_ptr<const guard::Guard> guard;  // compiled guardrails; null without `guardrails:`
   std::uint64_t generation = 0;
 
   const Provider* find(std::string_view name) const;
