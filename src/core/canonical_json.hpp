@@ -14,8 +14,6 @@ namespace sluice::core {
 
 std::string canonical_json(const boost::json::value& v);
 void append_canonical_json(std::string& out, const boost::json::value& v);
-/// A JSON string literal as canonical_json writes it (quotes and escapes).
-void append_json_string(std::string& out, std::string_view s);
 
 /// Writes canonical JSON directly, without a DOM, for records built on every request. The
 /// caller gives each object's keys in sorted order (a debug build checks the result against

@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/json_escape.hpp"
+
 namespace sluice::protocol::json {
 
 namespace bj = boost::json;
@@ -74,10 +76,9 @@ inline std::string to_text(const bj::value* v, std::string_view fallback = "{}")
 /// Parses JSON text carried in the IR (tool schemas, arguments); invalid text becomes a string.
 bj::value parse_or_string(std::string_view text);
 
-/// Appends `s` JSON-escaped (no quotes), and as a quoted JSON string. For writers that build
-/// bodies as text, which is faster than building a boost::json tree and serialising it.
-void append_json_escaped(std::string& out, std::string_view s);
-void append_json_string(std::string& out, std::string_view s);
+/// Appends `s` JSON-escaped (no quotes), and as a quoted JSON string (core/json_escape.hpp).
+using core::append_json_escaped;
+using core::append_json_string;
 
 /// Appends one SSE event with `data` serialised on a single line.
 void append_sse(std::string& out, std::string_view event, const bj::value& data);

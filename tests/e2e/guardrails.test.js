@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
-import { Fake, Sluice, SLUICE_BIN, KEYS, stopAll, fetchT, post, TEST_TIMEOUT_MS, tempDir } from './helpers.js';
+import { Fake, Sluice, SLUICE_BIN, KEYS, stopAll, fetchT, post, poll, TEST_TIMEOUT_MS, tempDir } from './helpers.js';
 import { join } from 'node:path';
 
 const opts = { timeout: TEST_TIMEOUT_MS };
@@ -77,7 +77,12 @@ describe('guardrails on requests', () => {
     const seen = JSON.parse((await fake.last('/v1/chat/completions')).body);
     assert.equal(seen.messages[0].content, 'mail [REDACTED:email] about the invoice');
     const id = response.headers.get('x-sluice-request-id');
-    const rec = await fetchT(`${sluice.url}/admin/audit/${id}`).then((r) => r.json());
+    // The record is committed within the writer's 50 ms window.
+    const rec = await poll(async () => {
+      const r = await fetchT(`${sluice.url}/admin/audit/${id}`);
+      return r.status === 200 ? r.json() : null;
+    });
+    assert.ok(rec, 'no audit record within 3 s');
     assert.deepEqual(rec.record.guardrails, { email: 1 });
     assert.ok(!JSON.stringify(rec).includes('jane.doe'));
   });
