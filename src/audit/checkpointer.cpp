@@ -23,10 +23,14 @@ void Checkpointer::set_options(Options opt) {
 
 std::int64_t Checkpointer::checkpoint_now() {
   std::lock_guard lk(mu_);
+  return sign_if([](std::int64_t unsigned_records) { return unsigned_records > 0; });
+}
+
+std::int64_t Checkpointer::sign_if(const std::function<bool(std::int64_t)>& due) {
   try {
     const auto tail = store_->audit_tail();
     const auto last = store_->last_checkpoint();
-    if (tail.seq == 0 || (last && last->seq >= tail.seq)) return 0;
+    if (!due(tail.seq - (last ? last->seq : 0))) return 0;
     store_->append_checkpoint(signer_.sign(tail.seq, tail.hash, governance::now_ms()));
     last_signed_ = std::chrono::steady_clock::now();
     return tail.seq;
@@ -48,25 +52,15 @@ void Checkpointer::stop() {
 }
 
 void Checkpointer::run() {
+  std::unique_lock lk(mu_);
   for (;;) {
-    bool due = false;
-    {
-      std::unique_lock lk(mu_);
-      wake_.wait_for(lk, opt_.poll, [&] { return stop_; });
-      if (stop_) return;
-      try {
-        const auto tail = store_->audit_tail();
-        const auto last = store_->last_checkpoint();
-        const std::int64_t signed_seq = last ? last->seq : 0;
-        const auto unsigned_records = tail.seq - signed_seq;
-        due =
-            unsigned_records >= opt_.every_records ||
-            (unsigned_records > 0 && std::chrono::steady_clock::now() - last_signed_ >= opt_.every);
-      } catch (const std::exception& e) {
-        log::warn("audit checkpointer: cannot read the chain's tail: {}", e.what());
-      }
-    }
-    if (due) checkpoint_now();
+    wake_.wait_for(lk, opt_.poll, [&] { return stop_; });
+    if (stop_) return;
+    sign_if([&](std::int64_t unsigned_records) {
+      return unsigned_records >= opt_.every_records ||
+             (unsigned_records > 0 &&
+              std::chrono::steady_clock::now() - last_signed_ >= opt_.every);
+    });
   }
 }
 

@@ -6,6 +6,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -37,6 +38,8 @@ class Checkpointer {
 
  private:
   void run();
+  /// Signs the tail when `due(records after the last checkpoint)`; under mu_.
+  std::int64_t sign_if(const std::function<bool(std::int64_t)>& due);
   std::mutex mu_;  // guards store_, opt_, stop_
   std::condition_variable wake_;
   std::unique_ptr<store::Store> store_;

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <sstream>
 
@@ -20,6 +21,7 @@
 #include "cli/commands.hpp"
 #include "cli/config_source.hpp"
 #include "cli/time_arg.hpp"
+#include "governance/credentials.hpp"
 #include "governance/period.hpp"
 #include "protocol/wire.hpp"
 #include "store/audit_chain.hpp"
@@ -38,6 +40,7 @@ struct AuditOptions {
   std::string request_id;
   std::string wire = "openai_chat";
   bool json = false;
+  bool content = false;
 };
 
 /// A progress line on a terminal for long work; silent when stderr is not a terminal.
@@ -141,31 +144,43 @@ int report(const audit::VerifyReport& r, bool json) {
   return 0;
 }
 
-int verify_export(const AuditOptions& o, const std::string& key) {
-  std::ifstream in(o.file);
+/// Calls `fn` with each parsed line of an export; false (with the error printed) on a line that
+/// is not sluice-audit/v1 or when `fn` says stop.
+bool each_export_line(const std::string& file, const std::function<bool(audit::ExportLine&)>& fn) {
+  std::ifstream in(file);
   if (!in) {
-    std::cerr << "sluice audit verify: cannot read " << o.file << "\n";
-    return 2;
+    std::cerr << "sluice audit verify: cannot read " << file << "\n";
+    return false;
   }
   std::string line;
   std::size_t n = 0;
-  std::optional<audit::ChainVerifier> v;
-  std::vector<store::AuditRow> rows;
-  std::vector<store::AuditCheckpoint> cps;
-  std::optional<audit::ExportHeader> header;
   while (std::getline(in, line)) {
     ++n;
     if (line.empty()) continue;
     auto parsed = audit::parse_export_line(line);
     if (auto* err = std::get_if<std::string>(&parsed)) {
-      std::cerr << o.file << ":" << n << ": " << *err << "\n";
-      return 2;
+      std::cerr << file << ":" << n << ": " << *err << "\n";
+      return false;
     }
-    auto& l = std::get<audit::ExportLine>(parsed);
-    if (auto* h = std::get_if<audit::ExportHeader>(&l)) header = *h;
-    if (auto* r = std::get_if<store::AuditRow>(&l)) rows.push_back(std::move(*r));
-    if (auto* c = std::get_if<store::AuditCheckpoint>(&l)) cps.push_back(*c);
+    if (!fn(std::get<audit::ExportLine>(parsed))) break;
   }
+  return true;
+}
+
+int verify_export(const AuditOptions& o, const std::string& key) {
+  // Two passes: the header and the checkpoints first (a few lines; a checkpoint follows the
+  // record it signs), then the records streamed through the verifier, so an export of months
+  // is never held in memory.
+  std::optional<audit::ExportHeader> header;
+  std::vector<store::AuditCheckpoint> cps;
+  std::int64_t records = 0;
+  const bool read = each_export_line(o.file, [&](audit::ExportLine& l) {
+    if (auto* h = std::get_if<audit::ExportHeader>(&l)) header = *h;
+    if (auto* c = std::get_if<store::AuditCheckpoint>(&l)) cps.push_back(*c);
+    if (std::holds_alternative<store::AuditRow>(l)) ++records;
+    return true;
+  });
+  if (!read) return 2;
   if (!header) {
     std::cerr << o.file << ": no sluice-audit/v1 header line\n";
     return 2;
@@ -181,16 +196,18 @@ int verify_export(const AuditOptions& o, const std::string& key) {
     prev_seq = header->anchor->seq;
     prev_hash = header->anchor->hash;
   }
-  v.emplace(key, prev_seq, prev_hash);
-  for (const auto& c : cps) v->add_checkpoint(c);
-  Progress progress("verify", static_cast<std::int64_t>(rows.size()));
+  audit::ChainVerifier v(key, prev_seq, prev_hash);
+  for (const auto& c : cps) v.add_checkpoint(c);
+  Progress progress("verify", records);
   std::int64_t done = 0;
-  for (const auto& r : rows) {
-    if (!v->feed(r)) break;
+  each_export_line(o.file, [&](audit::ExportLine& l) {
+    auto* r = std::get_if<store::AuditRow>(&l);
+    if (!r) return true;
     progress.tick(++done);
-  }
+    return v.feed(*r);
+  });
   progress.finish(done);
-  return report(v->finish(), o.json);
+  return report(v.finish(), o.json);
 }
 
 int verify(const AuditOptions& o) {
@@ -289,6 +306,41 @@ int export_chain(const AuditOptions& o) {
   return out ? 0 : 1;
 }
 
+/// The prompt and answer of a record written with audit.store_content: encrypted, unsealed with
+/// the master key (bound to the request id: a sealed text moved to another record does not open).
+int show_content(const core::Config& cfg, const store::AuditRow& r) {
+  boost::system::error_code ec;
+  const auto v = boost::json::parse(r.record, ec);
+  const auto* content = ec ? nullptr : v.as_object().if_contains("content");
+  if (!content || !content->is_object()) {
+    std::cerr << "sluice audit show: request " << r.request_id
+              << " has no stored content (audit.store_content was none)\n";
+    return 1;
+  }
+  auto key = governance::load_master_key(cfg.store.master_key_file);
+  if (auto* err = std::get_if<std::string>(&key)) {
+    std::cerr << "sluice audit show: " << *err << "\n";
+    return 1;
+  }
+  const auto& mk = std::get<governance::MasterKey>(key);
+  const auto& c = content->get_object();
+  const std::pair<const char*, std::string> parts[] = {
+      {"prompt", "audit:" + r.request_id}, {"response", "audit-response:" + r.request_id}};
+  for (const auto& [name, context] : parts) {
+    const auto* sealed = c.if_contains(name);
+    auto text = sealed && sealed->is_string()
+                    ? governance::unseal(mk, sealed->get_string(), context)
+                    : std::nullopt;
+    if (!text) {
+      std::cerr << "sluice audit show: the " << name
+                << " does not open with this master key (altered, moved or another key)\n";
+      return 1;
+    }
+    std::cout << "--- " << name << "\n" << *text << "\n";
+  }
+  return 0;
+}
+
 int show(const AuditOptions& o) {
   auto cfg = load_config(find_config(o.config_path));
   if (!cfg) return 2;
@@ -301,6 +353,7 @@ int show(const AuditOptions& o) {
     return 1;
   }
   const auto& r = rows.front();
+  if (o.content) return show_content(*cfg, r);
   if (o.json) {
     std::cout << r.record << "\n";
     return 0;
@@ -420,6 +473,9 @@ void add_audit(CLI::App& app) {
   config(s);
   s->add_option("request_id", o->request_id, "the x-sluice-request-id")->required();
   s->add_flag("--json", o->json, "the record itself");
+  s->add_flag(
+      "--content", o->content,
+      "the stored prompt and answer (audit.store_content: encrypted; needs the master key)");
   s->callback([o] { run(show(*o)); });
 
   auto* p = cmd->add_subcommand("public-key", "Print the public key auditors verify with");

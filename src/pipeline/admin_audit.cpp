@@ -55,10 +55,12 @@ std::optional<std::pair<int, std::string>> audit_admin_reply(governance::Governa
     for (const auto& [name, field] : filters) {
       if (auto v = http::query_param(query, name)) *field = *v;
     }
+    std::int64_t status = 0;
     const std::pair<const char*, std::int64_t*> numbers[] = {{"since_ms", &q.since_ms},
                                                              {"until_ms", &q.until_ms},
                                                              {"before", &q.before_seq},
-                                                             {"after", &q.after_seq}};
+                                                             {"after", &q.after_seq},
+                                                             {"status", &status}};
     for (const auto& [name, field] : numbers) {
       if (http::query_param(query, name)) {
         auto v = int_param(query, name);
@@ -69,7 +71,7 @@ std::optional<std::pair<int, std::string>> audit_admin_reply(governance::Governa
         *field = *v;
       }
     }
-    if (auto s = int_param(query, "status")) q.status = static_cast<int>(*s);
+    q.status = static_cast<int>(status);
     if (auto l = int_param(query, "limit"))
       q.limit = static_cast<std::size_t>(std::clamp<std::int64_t>(*l, 1, 1000));
     // after= pages forward (oldest first); otherwise newest first.

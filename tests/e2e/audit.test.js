@@ -136,6 +136,9 @@ describe('audit chain', () => {
     // Filters and the single-record view.
     const errors = await fetchT(`${sluice.url}/admin/audit?decision=error`).then((x) => x.json());
     assert.ok(errors.data.length >= 1 && errors.data.every((d) => d.record.decision === 'error'));
+    const served = await fetchT(`${sluice.url}/admin/audit?status=200`).then((x) => x.json());
+    assert.ok(served.data.length >= 6 && served.data.every((d) => d.record.status === 200));
+    assert.equal((await fetchT(`${sluice.url}/admin/audit?status=ok`)).status, 400);
     const one = await fetchT(`${sluice.url}/admin/audit/${ids[0]}`).then((x) => x.json());
     assert.equal(one.record.request_id, ids[0]);
     const page1 = await fetchT(`${sluice.url}/admin/audit?limit=3`).then((x) => x.json());
@@ -282,3 +285,26 @@ for (const durability of ['batched', 'strict']) {
     assert.equal(after.unsigned_tail, 0, 'a clean stop signs the tail');
   });
 }
+
+test('store_content: encrypted keeps the prompt and answer sealed, readable only with the master key', opts, async () => {
+  const fake = await Fake.start();
+  const config = auditConfig(fake, { store_content: 'encrypted' });
+  const sluice = await Sluice.start(config, { waitModels: null });
+  const { response } = await openai(sluice).chat.completions.create({
+    model: 'fake-openai/gpt-fake-mini',
+    messages: [{ role: 'user', content: 'walrus-sealed-prompt about the quarterly plan' }],
+  }).withResponse();
+  const id = response.headers.get('x-sluice-request-id');
+  await stopAll(sluice, fake);
+  for (const suffix of ['', '-wal']) {
+    const path = config.store.path + suffix;
+    if (existsSync(path)) assert.equal(readFileSync(path).includes('walrus-sealed'), false, `plain text in ${path}`);
+  }
+  const rec = JSON.parse(audit('show', id, '--json', '--config', sluice.configPath).stdout);
+  assert.match(rec.content.prompt, /^v1\./);
+  const shown = audit('show', id, '--content', '--config', sluice.configPath);
+  assert.equal(shown.code, 0, shown.stderr);
+  assert.match(shown.stdout, /--- prompt\n.*walrus-sealed-prompt/);
+  assert.match(shown.stdout, /--- response\n\{/);
+  assert.equal(audit('verify', '--config', sluice.configPath).code, 0);
+});
