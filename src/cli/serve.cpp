@@ -1,5 +1,5 @@
 // sluice serve: load config (file, or discovered from the environment), start the gateway,
-// reload on SIGHUP, drain on SIGTERM.
+// reload on SIGHUP or when the config or policy files change, drain on SIGTERM.
 
 #include <CLI/CLI.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -15,6 +15,7 @@
 #include "audit/checkpointer.hpp"
 #include "cli/commands.hpp"
 #include "cli/config_source.hpp"
+#include "core/file_watch.hpp"
 #include "core/log.hpp"
 #include "governance/period.hpp"
 #include "pipeline/gateway.hpp"
@@ -180,37 +181,48 @@ int serve(const ServeOptions& opt) {
     return 1;
   }
 
+  // One reload at a time, whoever asks: SIGHUP or the file watcher.
+  std::mutex reloading;
+  const auto reload = [&](std::string_view why) {
+    std::lock_guard one(reloading);
+    if (path.empty()) {
+      log::info("{}: no config file to reload (config came from the environment)", why);
+      return;
+    }
+    auto next = load_config(path);  // logs file:line:column and the reason when it fails
+    if (!next) {
+      log::warn("{}: keeping the previous config", why);
+      governance->ledger().submit(
+          store::EventRow{governance::now_ms(), "config_rejected", "config",
+                          "a reload of " + path + " was rejected; see the log"});
+      return;
+    }
+    merge_stored_providers(*next);
+    if (!opt.listen.empty()) next->listen = opt.listen;
+    if (opt.threads >= 0) next->threads = opt.threads;
+    std::lock_guard lock(publish);
+    const auto current = holder.get();
+    const auto& cur = current->config;
+    if (next->store.path != cur.store.path) log::warn("store.path changes take effect on restart");
+    if (next->listen != cur.listen || next->threads != cur.threads) {
+      log::warn("listen and threads changes take effect on restart");
+    }
+    governance->reconfigure(*next);
+    checkpointer->set_options(checkpoint_options(*next));
+    governance->ledger().submit(config_event("config_reloaded", *next, path));
+    announce(*next);
+    holder.set(providers::make_snapshot(std::move(*next), {}, ++generation, current->health));
+    log::info("{}: config reloaded from {} (generation {})", why, path, generation);
+    discovery.emplace_back([&holder, &publish] { discover_models(holder, publish); });
+  };
+
   net::io_context signals_ioc;
   net::signal_set signals(signals_ioc, SIGINT, SIGTERM, SIGHUP);
   std::function<void(boost::system::error_code, int)> on_signal = [&](boost::system::error_code ec,
                                                                       int sig) {
     if (ec) return;
     if (sig == SIGHUP) {
-      if (path.empty()) {
-        log::info("SIGHUP: no config file to reload (config came from the environment)");
-      } else if (auto next = load_config(path)) {
-        merge_stored_providers(*next);
-        std::lock_guard lock(publish);
-        if (next->store.path != cfg->store.path) {
-          log::warn("store.path changes take effect on restart");
-        }
-        governance->reconfigure(*next);
-        checkpointer->set_options(checkpoint_options(*next));
-        governance->ledger().submit(config_event("config_reloaded", *next, path));
-        if (next->listen != cfg->listen || next->threads != cfg->threads) {
-          log::warn("listen and threads changes take effect on restart");
-        }
-        announce(*next);
-        holder.set(
-            providers::make_snapshot(std::move(*next), {}, ++generation, holder.get()->health));
-        log::info("config reloaded from {} (generation {})", path, generation);
-        discovery.emplace_back([&holder, &publish] { discover_models(holder, publish); });
-      } else {
-        log::warn("keeping the previous config");
-        governance->ledger().submit(
-            store::EventRow{governance::now_ms(), "config_rejected", "config",
-                            "a reload of " + path + " was rejected; see the log"});
-      }
+      reload("SIGHUP");
       signals.async_wait(on_signal);
       return;
     }
@@ -221,10 +233,24 @@ int serve(const ServeOptions& opt) {
   };
   signals.async_wait(on_signal);
   std::thread signal_thread([&] { signals_ioc.run(); });
+  std::unique_ptr<core::FileWatcher> watcher;
+  if (!path.empty()) {
+    watcher = std::make_unique<core::FileWatcher>(
+        [&] {
+          std::lock_guard lock(publish);
+          const auto snap = holder.get();
+          const auto& c = snap->config;
+          core::WatchSet w{{path}, c.watched_dirs, c.reload.interval, c.reload.watch};
+          w.files.insert(w.files.end(), c.watched_files.begin(), c.watched_files.end());
+          return w;
+        },
+        [&] { reload("config files changed"); });
+  }
 
   std::cout << "sluice listening on http://" << host << ":" << server->port() << std::endl;
   log::info("sluice {} listening on {}:{}", SLUICE_VERSION, host, server->port());
   server->run();
+  watcher.reset();
   signals_ioc.stop();
   signal_thread.join();
   for (auto& t : discovery) t.join();

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
@@ -15,6 +16,11 @@
 #include "core/model_info.hpp"
 #include "guard/config.hpp"
 #include "protocol/wire.hpp"
+
+// Declared only: core/config.hpp holds the compiled policy, whose headers include this one.
+namespace sluice::policy {
+class PolicySet;
+}
 
 namespace sluice::core {
 
@@ -165,6 +171,14 @@ struct GovernanceConfig {
   bool downgrade_service_tier = true;  // else a tier a key may not use is refused (403)
 };
 
+/// `reload:` how a running gateway notices that its config (or policy) files changed. A change
+/// is reloaded like SIGHUP: a valid one replaces the running config for new requests, an invalid
+/// one is logged with file:line:column and the previous config stays.
+struct ReloadConfig {
+  bool watch = true;                         // poll the files' size and modification time
+  std::chrono::milliseconds interval{1000};  // how often (250 ms .. 60 s)
+};
+
 struct Config {
   std::string source = "defaults";  // file path, or "environment"
   std::string listen = "127.0.0.1:4100";
@@ -186,6 +200,15 @@ struct Config {
   GovernanceConfig governance;
   AuditConfig audit;
   std::optional<guard::GuardConfig> guardrails;  // absent: no request is scanned
+  // `policy:` compiled (rules, skills); null without the section. Its files are read when the
+  // config is, so a bad rule file rejects the whole config like a bad line in it.
+  std::shared_ptr<const policy::PolicySet> policy;
+  std::string region;  // this deployment's region tag, for policy rules (`region:` matches)
+  ReloadConfig reload;
+  // What a reload reads besides the config file: the policy's rule and skill files and their
+  // directories (a file added to one counts as a change).
+  std::vector<std::string> watched_files;
+  std::vector<std::string> watched_dirs;
   std::string version;  // first 16 hex digits of the SHA-256 of the config text ("" for defaults)
 
   const RouteConfig* find_route(std::string_view name) const;

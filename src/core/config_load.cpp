@@ -15,6 +15,8 @@
 #include "core/config_sections.hpp"
 #include "core/sha256.hpp"
 #include "core/yaml_check.hpp"
+#include "policy/policy_set.hpp"
+#include "policy/sources.hpp"
 
 namespace sluice::core {
 namespace {
@@ -22,6 +24,7 @@ namespace {
 struct Loader {
   EnvLookup env;
   Config cfg;
+  std::optional<policy::PolicyPaths> policy_paths;  // read after the rest (it reads files)
 
   std::string interpolated(const YAML::Node& node, std::string_view what,
                            std::string* source = nullptr) {
@@ -123,10 +126,14 @@ struct Loader {
 
   void load(const YAML::Node& root) {
     if (root.IsNull()) return;  // an empty file is the defaults
-    check_keys(root, "the top level",
-               {"listen", "threads", "log_level", "access_log", "limits", "timeouts", "providers",
-                "aliases", "default_provider", "routes", "routing", "catalog", "admin", "store",
-                "auth", "budgets", "rate_limits", "service_tiers", "audit", "guardrails"});
+    check_keys(root, "the top level", {"listen",     "threads",     "log_level",
+                                       "access_log", "limits",      "timeouts",
+                                       "providers",  "aliases",     "default_provider",
+                                       "routes",     "routing",     "catalog",
+                                       "admin",      "store",       "auth",
+                                       "budgets",    "rate_limits", "service_tiers",
+                                       "audit",      "guardrails",  "policy",
+                                       "reload",     "region"});
     if (root["listen"]) cfg.listen = scalar(root["listen"], "listen");
     if (root["threads"]) {
       try {
@@ -154,18 +161,29 @@ struct Loader {
     if (root["routes"]) load_routes(root["routes"], cfg);
     if (root["catalog"]) load_catalog_overrides(root["catalog"], cfg, cfg.source);
     if (root["store"]) {
-      load_store(root["store"], cfg.store,
-                 [this](const YAML::Node& n, std::string_view what) {
-                   return interpolated(n, what);
-                 });
+      load_store(root["store"], cfg.store, [this](const YAML::Node& n, std::string_view what) {
+        return interpolated(n, what);
+      });
     }
     load_governance(root, cfg.governance);
     if (root["guardrails"]) cfg.guardrails = guard::read_guard_config(root["guardrails"]);
+    if (root["region"]) cfg.region = scalar(root["region"], "region");
+    if (root["policy"]) policy_paths = policy::parse_policy_section(root["policy"], cfg.source);
+    if (const auto r = root["reload"]) {
+      check_keys(r, "reload", {"watch", "interval"});
+      if (r["watch"]) cfg.reload.watch = boolean(r["watch"], "reload.watch");
+      if (r["interval"]) {
+        cfg.reload.interval = duration(r["interval"], "reload.interval");
+        if (cfg.reload.interval < std::chrono::milliseconds(250) ||
+            cfg.reload.interval > std::chrono::seconds(60)) {
+          fail(r["interval"], "reload.interval must be between 250ms and 60s");
+        }
+      }
+    }
     if (root["audit"]) {
-      load_audit(root["audit"], cfg.audit, cfg.store,
-                 [this](const YAML::Node& n, std::string_view what) {
-                   return interpolated(n, what);
-                 });
+      load_audit(
+          root["audit"], cfg.audit, cfg.store,
+          [this](const YAML::Node& n, std::string_view what) { return interpolated(n, what); });
     }
     if (const auto admin = root["admin"]) {
       check_keys(admin, "admin", {"token"});
@@ -218,6 +236,31 @@ struct Loader {
   }
 };
 
+/// Reads and compiles the policy the `policy:` section names. The version covers every file
+/// read, so an edited rule file changes the config_version in the audit as an edited config does.
+std::optional<ConfigError> load_policy_files(const policy::PolicyPaths& paths, Config& cfg,
+                                             std::string& versioned) {
+  policy::Sources sources;
+  if (auto err = policy::add_paths(paths, sources)) return err;
+  auto set = policy::PolicySet::compile(sources.rules, sources.skills);
+  if (auto* err = std::get_if<ConfigError>(&set)) return *err;
+  cfg.policy = std::get<policy::PolicySetPtr>(std::move(set));
+  for (const auto& r : sources.rules) {
+    if (r.file != paths.config_file) cfg.watched_files.push_back(r.file);
+  }
+  for (const auto& sk : sources.skills) cfg.watched_files.push_back(sk.file);
+  for (const auto* dir : {&paths.rules_dir, &paths.skills_dir}) {
+    if (!dir->empty()) cfg.watched_dirs.push_back(*dir);
+  }
+  for (const auto& f : cfg.watched_files) {
+    versioned += '\0';
+    versioned += f;
+    versioned += '\0';
+    versioned += policy::read_text(f).value_or("");
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<std::string> real_env(const char* name) {
@@ -228,7 +271,7 @@ std::optional<std::string> real_env(const char* name) {
 
 std::variant<Config, ConfigError> parse_config(const std::string& text, const std::string& file,
                                                EnvLookup env) {
-  Loader loader{env, {}};
+  Loader loader{env, {}, {}};
   loader.cfg.source = file;
   try {
     loader.load(YAML::Load(text));
@@ -238,7 +281,11 @@ std::variant<Config, ConfigError> parse_config(const std::string& text, const st
     return ConfigError{file, e.mark.line + 1, e.mark.column + 1, e.msg};
   }
   resolve_store_paths(loader.cfg.store, file, env);
-  loader.cfg.version = core::sha256_hex(text).substr(0, 16);
+  std::string versioned;
+  if (loader.policy_paths) {
+    if (auto err = load_policy_files(*loader.policy_paths, loader.cfg, versioned)) return *err;
+  }
+  loader.cfg.version = core::sha256_hex(versioned.empty() ? text : text + versioned).substr(0, 16);
   return std::move(loader.cfg);
 }
 

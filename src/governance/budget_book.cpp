@@ -339,6 +339,21 @@ double BudgetBook::remaining_usd(const Subject& s, std::int64_t now_ms) const {
   return remaining;
 }
 
+BudgetBook::Standing BudgetBook::standing(const Subject& s, std::int64_t now_ms) const {
+  const std::lock_guard lock(mu_);
+  std::array<const Entries*, 5> lists{};
+  const std::size_t n = lists_of(s, lists);
+  Standing worst = Standing::Ok;
+  for (std::size_t i = 0; i < n; ++i) {
+    for (const auto& e : *lists[i]) {
+      const double used = (now_ms >= e->window.end_ms ? 0 : e->spent) + e->reserved;
+      if (used >= e->rule.limit_usd) return Standing::Exhausted;
+      if (used >= e->rule.warn * e->rule.limit_usd) worst = Standing::Warned;
+    }
+  }
+  return worst;
+}
+
 std::vector<BudgetState> BudgetBook::states(std::int64_t now_ms) const {
   const std::lock_guard lock(mu_);
   std::vector<BudgetState> out;

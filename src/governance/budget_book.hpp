@@ -120,6 +120,12 @@ class BudgetBook {
   /// The smallest limit - spent - reserved in USD over the budgets of `s`; +inf without one.
   double remaining_usd(const Subject& s, std::int64_t now_ms) const;
 
+  /// Where the budgets of `s` stand, the worst of them: exhausted once one has nothing left,
+  /// warned once one is at or past its warning threshold (spend in flight counts). For policy
+  /// rules that match on budget state.
+  enum class Standing { Ok, Warned, Exhausted };
+  Standing standing(const Subject& s, std::int64_t now_ms) const;
+
   std::vector<BudgetState> states(std::int64_t now_ms) const;
   bool empty() const;
 

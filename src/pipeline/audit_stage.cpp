@@ -83,6 +83,29 @@ void write_attempts(core::CanonicalWriter& w, const Exchange& ex) {
   w.end_array();
 }
 
+/// Which rules matched and what they decided: ids and names, never the rules' text.
+void write_policy(core::CanonicalWriter& w, const policy::Decision& d) {
+  const auto list = [&w](std::string_view name, const auto& items) {
+    w.key(name).begin_array();
+    for (const auto& i : items) w.string(i);
+    w.end_array();
+  };
+  w.key("policy").begin_object();
+  if (d.council) {
+    w.key("council").begin_object().member("k", d.council->k).member("mode", d.council->mode);
+    w.end_object();
+  }
+  if (!d.decided_by.empty()) w.member("decided_by", d.decided_by);
+  if (!d.route.empty()) w.member("route", d.route);
+  list("rules", d.matched);
+  std::vector<std::string_view> skills;
+  for (const auto* s : d.skills) skills.push_back(s->name);
+  list("skills", skills);
+  list("tags", d.tags);
+  w.member("verdict", d.denied() ? "deny" : d.verdict == policy::Verdict::Allow ? "allow" : "none");
+  w.end_object();
+}
+
 std::string_view budget_state(const Exchange& ex, std::string_view decision) {
   if (const auto* w = header(ex, "x-sluice-budget-warning")) {
     return w->value.find("throttled") != std::string::npos ? "exhausted" : "warned";
@@ -174,6 +197,7 @@ store::AuditRow record_of(Exchange& ex) {
   w.member("latency_ms", age);
   w.key("model");
   ex.target ? w.string(ex.target->model) : w.null();
+  if (ex.policy && !ex.policy->matched.empty()) write_policy(w, *ex.policy);
   w.member("prompt_sha256", audit::prompt_sha256(ex.endpoint, ex.request.body));
   w.member("provider", row.provider);
   w.member("request_id", ex.request_id);

@@ -12,6 +12,7 @@
 #include "http/message.hpp"
 #include "http/server.hpp"
 #include "pipeline/response_tap.hpp"
+#include "policy/decision.hpp"
 #include "protocol/ir.hpp"
 #include "protocol/json_probe.hpp"
 #include "protocol/wire.hpp"
@@ -43,6 +44,9 @@ struct Exchange {
 
   // guard
   guard::Counts guard_findings;  // findings by kind (never the text)
+
+  // policy (views into ex.snapshot's policy set, which the exchange keeps alive)
+  std::optional<policy::Decision> policy;  // set when a policy set was evaluated
 
   // route
   std::optional<providers::Resolution> resolution;

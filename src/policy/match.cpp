@@ -264,9 +264,9 @@ bool Match::matches(EvalState& st) const {
   return true;
 }
 
-bool Match::reads_content() const {
-  return std::any_of(conditions_.begin(), conditions_.end(), [](const Condition& c) {
-    return c.kind == Kind::Content || (c.kind == Kind::Not && c.inner->reads_content());
+bool Match::reads(Condition::Kind kind) const {
+  return std::any_of(conditions_.begin(), conditions_.end(), [kind](const Condition& c) {
+    return c.kind == kind || (c.kind == Kind::Not && c.inner->reads(kind));
   });
 }
 

@@ -90,8 +90,10 @@ class Match {
   /// True when every condition holds; an empty block always holds.
   bool matches(EvalState& st) const;
   bool always() const { return conditions_.empty(); }
-  /// Whether some condition (maybe nested) scans the text.
-  bool reads_content() const;
+  /// Whether some condition (maybe nested) is of this kind: the pipeline gathers the costlier
+  /// facts (the prompt text, the tools, the metadata) only for a set that reads them.
+  bool reads(Condition::Kind kind) const;
+  bool reads_content() const { return reads(Condition::Kind::Content); }
   /// The block as the file wrote it, on one line (for `sluice skills list` and explanations).
   const std::string& source() const { return source_; }
 

@@ -107,6 +107,14 @@ std::variant<PolicySetPtr, core::ConfigError> PolicySet::compile(
   }
   std::string error;
   if (!set->content_.compile(&error)) return core::ConfigError{"policy", 0, 0, error};
+  for (unsigned k = 0; k <= static_cast<unsigned>(Condition::Kind::Content); ++k) {
+    const auto kind = static_cast<Condition::Kind>(k);
+    const bool read = std::any_of(set->rules_.begin(), set->rules_.end(),
+                                  [&](const Rule& r) { return r.match.reads(kind); }) ||
+                      std::any_of(set->skills_.begin(), set->skills_.end(),
+                                  [&](const Skill& s) { return s.match && s.match->reads(kind); });
+    if (read) set->reads_ |= 1u << k;
+  }
   return PolicySetPtr(std::move(set));
 }
 

@@ -6,6 +6,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
@@ -69,6 +70,9 @@ class PolicySet {
   bool reads_content() const {
     return !content_.empty(Scope::Prompt) || !content_.empty(Scope::Latest);
   }
+  /// Whether some rule or skill has a condition of this kind (tools, metadata, findings...):
+  /// the pipeline gathers a fact only when the set reads it.
+  bool reads(Condition::Kind kind) const { return (reads_ >> static_cast<unsigned>(kind)) & 1u; }
 
  private:
   PolicySet() = default;
@@ -77,6 +81,7 @@ class PolicySet {
   std::vector<Skill> skills_;
   std::vector<std::vector<std::size_t>> rule_skills_;  // per rule: indices into skills_
   ContentIndex content_;
+  std::uint32_t reads_ = 0;  // bit per Condition::Kind some rule or skill has
 };
 
 /// The skill names a request's x-sluice-skills-off headers list ("*" switches every soft skill

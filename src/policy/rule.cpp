@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "core/yaml_check.hpp"
 #include "governance/caps.hpp"
+#include "guard/kinds.hpp"
 #include "protocol/mappings.hpp"
 
 namespace sluice::policy {
@@ -131,7 +132,19 @@ Then parse_then(const YAML::Node& node, Rule& rule) {
       rule.skill_marks.push_back(s.Mark());
     }
   }
-  if (const auto& r = node["redact"]) t.redact = names(r, "redact");
+  if (const auto& r = node["redact"]) {
+    t.redact = names(r, "redact");
+    // A misspelt kind would redact nothing, silently. Custom kinds are the guardrails
+    // section's to define; the loader checks those against it.
+    for (const auto& kind : t.redact) {
+      if (kind.starts_with("custom:") || guard::kind_from_name(kind)) continue;
+      core::fail(r, "redact: '" + kind +
+                        "' is not a guardrail kind (email, phone, credit_card, iban, us_ssn, "
+                        "ip_address, aws_access_key, github_token, gitlab_token, slack_token, "
+                        "stripe_key, openai_key, anthropic_key, private_key, jwt, "
+                        "generic_secret, or custom:NAME)");
+    }
+  }
   if (const auto& g = node["tag"]) t.tag = names(g, "tag");
   if (const auto& c = node["require_council"]) t.council = parse_council(c);
   return t;

@@ -155,6 +155,21 @@ TEST(BudgetBook, FixedPeriodsAreNamedInTheMessage) {
   EXPECT_TRUE(book.reserve(Subject{"", "", "", "x"}, 0.5, kNov).message().empty());
 }
 
+TEST(BudgetBook, StandingIsTheWorstOfTheSubjectsBudgets) {
+  BudgetBook book;
+  book.configure({rule(SpendScope::Team, "payments", 10), rule(SpendScope::Org, "", 100)},
+                 kNoSpend, kNov);
+  EXPECT_EQ(book.standing(alice(), kNov), BudgetBook::Standing::Ok);
+  book.record(alice(), 8.5, kNov);  // past the team's 80% warning threshold
+  EXPECT_EQ(book.standing(alice(), kNov), BudgetBook::Standing::Warned);
+  EXPECT_EQ(book.standing(Subject{"key_b", "bob", "infra", ""}, kNov),
+            BudgetBook::Standing::Ok)
+      << "another team's spend does not count";
+  book.record(alice(), 1.5, kNov);
+  EXPECT_EQ(book.standing(alice(), kNov), BudgetBook::Standing::Exhausted);
+  EXPECT_EQ(book.standing(alice(), kDec), BudgetBook::Standing::Ok) << "a new window";
+}
+
 TEST(BudgetBook, WarningThresholdWarnsOncePerWindow) {
   BudgetBook book;
   auto team = rule(SpendScope::Team, "payments", 10);
