@@ -23,6 +23,8 @@ class ConfigPolicy : public test_support::TempDirTest {
     return p.string();
   }
   std::variant<Config, ConfigError> load(const std::string& yaml) {
+    std::filesystem::create_directories(dir_ / "policies");
+    std::filesystem::create_directories(dir_ / "skills");
     return load_config_file(write("sluice.yaml", yaml));
   }
 };
