@@ -259,6 +259,31 @@ std::vector<std::string_view> split_text(std::string_view text, int n) {
   return pieces;
 }
 
+namespace {
+
+/// x-fake-reply's text without its '|' marks, whose positions become the delta boundaries.
+struct Unmarked {
+  std::string text;
+  std::vector<std::size_t> cuts;
+};
+Unmarked unmark(std::string_view marked) {
+  Unmarked u;
+  u.text.reserve(marked.size());
+  for (char c : marked) {
+    if (c != '|') {
+      u.text.push_back(c);
+    } else if (!u.text.empty() && (u.cuts.empty() || u.cuts.back() != u.text.size())) {
+      u.cuts.push_back(u.text.size());
+    }
+  }
+  if (!u.cuts.empty() && u.cuts.back() == u.text.size()) {
+    u.cuts.pop_back();
+  }
+  return u;
+}
+
+}  // namespace
+
 Reply make_reply(const Turn& turn) {
   Reply r;
   r.seed = hash64(turn.last_text) ^ mix(hash64(turn.model)) ^ (turn.after_tool_result ? 1 : 0);
@@ -267,7 +292,7 @@ Reply make_reply(const Turn& turn) {
   if (turn.reasoning) {
     r.reasoning = reasoning_text(turn);
   }
-  if (turn.tool && !turn.after_tool_result) {
+  if (turn.tool && (!turn.after_tool_result || turn.force_tool)) {
     r.finish = Finish::ToolCall;
     r.tool_name = turn.tool->name;
     r.tool_custom = turn.tool->custom;
@@ -285,6 +310,11 @@ Reply make_reply(const Turn& turn) {
   } else {
     r.text = answer_text(turn, r.seed);
   }
+  if (turn.reply) {
+    auto chosen = unmark(*turn.reply);
+    r.text = std::move(chosen.text);
+    r.text_cuts = std::move(chosen.cuts);
+  }
 
   auto output_tokens = [&r] {
     return tokens_for_bytes(r.reasoning.size()) + tokens_for_bytes(r.text.size()) +
@@ -296,7 +326,7 @@ Reply make_reply(const Turn& turn) {
     r.tool_name = {};
     r.tool_input.clear();
     r.tool_call_id.clear();
-    if (r.text.empty() || turn.tool_preamble) {
+    if (!turn.reply && (r.text.empty() || turn.tool_preamble)) {
       r.text = answer_text(turn, r.seed);
     }
     auto budget = static_cast<std::size_t>(turn.max_output_tokens) * 4;
@@ -316,7 +346,18 @@ Pieces split_reply(const Reply& reply, int chunks) {
   chunks = std::max(chunks, 1);
   Pieces p;
   p.reasoning = split_text(reply.reasoning, std::max(1, chunks / 2));
-  p.text = split_text(reply.text, chunks);
+  if (reply.text_cuts.empty()) {
+    p.text = split_text(reply.text, chunks);
+  } else {
+    std::size_t begin = 0;
+    for (auto cut : reply.text_cuts) {
+      if (cut > begin && cut < reply.text.size()) {
+        p.text.push_back(std::string_view(reply.text).substr(begin, cut - begin));
+        begin = cut;
+      }
+    }
+    p.text.push_back(std::string_view(reply.text).substr(begin));
+  }
   p.tool_input = split_text(reply.tool_input, std::max(2, chunks));
   return p;
 }

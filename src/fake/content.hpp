@@ -77,6 +77,9 @@ struct Turn {
   std::int64_t cache_write_tokens = 0;  // written to a prompt cache (part of input_tokens)
   std::int64_t max_output_tokens = 0;   // 0: no limit
   int chunks = kDefaultChunks;          // content deltas when streamed
+  // x-fake-reply: the answer text ('|' marks where stream deltas split); unset: generated.
+  std::optional<std::string_view> reply;
+  bool force_tool = false;  // x-fake-tool-call: call `tool` whatever the request offered
 
   // Wire-specific knobs, parsed by the wire that uses them.
   bool include_usage = false;        // chat: stream_options.include_usage
@@ -108,6 +111,8 @@ struct Reply {
   std::string tool_input;  // JSON arguments, or free-form input for a custom tool
   Finish finish = Finish::Stop;
   Usage usage;
+  // Chosen delta boundaries in `text` (x-fake-reply's '|' marks); empty: split evenly.
+  std::vector<std::size_t> text_cuts;
 
   bool has_tool_call() const { return !tool_name.empty(); }
 };

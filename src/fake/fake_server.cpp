@@ -274,6 +274,17 @@ FakeUpstream::Planned FakeUpstream::plan(const http::Request& req, const Target&
     fail(turn.error());
   } else {
     turn->chunks = p.faults.chunks.value_or(kDefaultChunks);
+    if (p.faults.reply) {
+      turn->reply = *p.faults.reply;
+    }
+    if (p.faults.tool_call) {
+      // The offered tool of that name keeps its schema; any other is called with {} arguments.
+      const std::string_view name = *p.faults.tool_call;
+      if (!turn->tool || turn->tool->name != name) {
+        turn->tool = ToolOffer{name, nullptr, false};
+      }
+      turn->force_tool = true;
+    }
     const Reply reply = make_reply(*turn);
     p.model = std::string(turn->model);
     p.usage = reply.usage;

@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <fstream>
@@ -33,6 +34,17 @@ constexpr std::array<Control, 8> kControls = {{
     {"error_after", "x-fake-error-after", 0, 1'000'000, &Faults::error_after},
 }};
 constexpr std::string_view kMalformedHeader = "x-fake-malformed";
+constexpr std::string_view kReplyHeader = "x-fake-reply";
+constexpr std::string_view kToolCallHeader = "x-fake-tool-call";
+constexpr std::size_t kMaxToolName = 128;
+
+/// A tool name as the wires accept it (OpenAI: ^[a-zA-Z0-9_-]{1,64}$; the others are laxer).
+bool valid_tool_name(std::string_view s) {
+  return !s.empty() && s.size() <= kMaxToolName && std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-' || c == '.' || c == ':';
+  });
+}
 
 std::optional<long long> parse_int(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
@@ -79,7 +91,7 @@ ScenarioError script_error(std::string_view name, const YAML::Node& node, std::s
 
 constexpr std::string_view kRuleKeys =
     "match, times, chance, status, retry_after, latency_ms, first_byte_ms, chunks, chunk_gap_ms, "
-    "reset_after, error_after, malformed";
+    "reset_after, error_after, malformed, reply, tool_call";
 
 ScenarioResult<Script::Rule> parse_rule(const YAML::Node& node, std::string_view name,
                                         std::size_t index) {
@@ -141,6 +153,17 @@ ScenarioResult<Script::Rule> parse_rule(const YAML::Node& node, std::string_view
       rule.faults.malformed = *v;
       continue;
     }
+    if (key == "reply" || key == "tool_call") {
+      if (!value.IsScalar()) {
+        return script_error(name, value, label + ": '" + key + "' must be a string");
+      }
+      if (key == "tool_call" && !valid_tool_name(value.Scalar())) {
+        return script_error(name, value,
+                            label + ": 'tool_call' must be a tool name (letters, digits, _-.:)");
+      }
+      (key == "reply" ? rule.faults.reply : rule.faults.tool_call) = value.Scalar();
+      continue;
+    }
     const Control* control = nullptr;
     for (const auto& c : kControls) {
       if (c.name == key) {
@@ -178,6 +201,12 @@ void Faults::merge(const Faults& over) {
   if (over.malformed) {
     malformed = over.malformed;
   }
+  if (over.reply) {
+    reply = over.reply;
+  }
+  if (over.tool_call) {
+    tool_call = over.tool_call;
+  }
 }
 
 ScenarioResult<Faults> faults_from_headers(const http::Headers& headers) {
@@ -192,6 +221,20 @@ ScenarioResult<Faults> faults_from_headers(const http::Headers& headers) {
         return ScenarioError{"x-fake-malformed must be 1 or 0, got '" + h.value + "'"};
       }
       f.malformed = *v;
+      continue;
+    }
+    if (h.name == kReplyHeader) {
+      f.reply = h.value;
+      continue;
+    }
+    if (h.name == kToolCallHeader) {
+      if (!valid_tool_name(h.value)) {
+        return ScenarioError{
+            "x-fake-tool-call must be a tool name of 1 to 128 letters, digits "
+            "and _-.:, got '" +
+            h.value + "'"};
+      }
+      f.tool_call = h.value;
       continue;
     }
     const Control* control = nullptr;

@@ -1,6 +1,7 @@
 #pragma once
 // Fault controls of the fake upstream: what one request should suffer (status, latency, resets,
-// mid-stream errors, ...), from a script of rules and from x-fake-* request headers.
+// mid-stream errors, ...) or get (a chosen answer text, a chosen tool call), from a script of
+// rules and from x-fake-* request headers.
 
 #include <boost/system/result.hpp>
 
@@ -43,6 +44,10 @@ struct Faults {
   std::optional<int> reset_after;    // streams: TCP reset after N deltas; else before any byte
   std::optional<int> error_after;    // streams: the wire's error event after N deltas
   std::optional<bool> malformed;     // invalid JSON body / garbage SSE line
+  // Content controls: the answer text instead of the generated one, '|' marking where stream
+  // deltas split (the marks are removed); and a tool to call, offered or not.
+  std::optional<std::string> reply;
+  std::optional<std::string> tool_call;
 
   /// Fields set in `over` replace those here.
   void merge(const Faults& over);

@@ -112,7 +112,7 @@ GuardConfig read_guard_config(const YAML::Node& node) {
   GuardConfig cfg;
   if (!node || node.IsNull()) return cfg;
   core::check_keys(node, "guardrails",
-                   {"actions", "custom", "tools", "max_lookbehind", "generic_secret"});
+                   {"actions", "custom", "tools", "responses", "max_lookbehind", "generic_secret"});
   if (const auto a = node["actions"]) read_actions(a, cfg);
   if (const auto c = node["custom"]) {
     if (!c.IsSequence()) fail(c, "guardrails.custom must be a list of {name, pattern, action}");
@@ -123,6 +123,7 @@ GuardConfig read_guard_config(const YAML::Node& node) {
     if (const auto allow = t["allow"]) cfg.tool_allow = read_globs(allow, "guardrails.tools.allow");
     if (const auto deny = t["deny"]) cfg.tool_deny = read_globs(deny, "guardrails.tools.deny");
   }
+  if (const auto r = node["responses"]) cfg.responses = core::boolean(r, "guardrails.responses");
   if (const auto l = node["max_lookbehind"]) {
     cfg.max_lookbehind = static_cast<std::size_t>(
         core::whole(l, "guardrails.max_lookbehind", kMinLookbehind, kMaxLookbehind));

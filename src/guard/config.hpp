@@ -14,6 +14,7 @@
 //     tools:
 //       allow: [Read, Grep, "mcp__github__*"]   # globs; when given, every other tool is removed
 //       deny: ["mcp__*__delete*", Bash]          # globs; removed even when allowed
+//     responses: true              # scan answers too (text, and tool calls against the lists)
 //     max_lookbehind: 256          # bytes a response stream holds back for matching (32..65536)
 //     generic_secret:
 //       min_length: 12             # shortest value a `key = value` secret may have (6..256)
@@ -55,6 +56,7 @@ struct GuardConfig {
   std::vector<CustomPattern> custom;
   std::vector<std::string> tool_allow;  // globs; empty: every tool is allowed
   std::vector<std::string> tool_deny;   // globs
+  bool responses = true;                // answers are scanned too (guard/response.hpp)
   std::size_t max_lookbehind = 256;
   std::size_t generic_min_length = 12;
   double generic_min_entropy = 3.0;

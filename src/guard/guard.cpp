@@ -182,4 +182,13 @@ core::GatewayError blocked_error(std::string_view kind) {
   return e;
 }
 
+std::string counts_text(const Counts& counts) {
+  std::string out;
+  for (const auto& [kind, n] : counts) {
+    if (!out.empty()) out += ", ";
+    out += kind + "=" + std::to_string(n);
+  }
+  return out;
+}
+
 }  // namespace sluice::guard

@@ -45,6 +45,8 @@ class Guard {
   /// Whether any kind is looked for (some action other than off).
   bool scans_text() const { return scans_text_; }
   bool has_tool_rules() const { return !config_.tool_allow.empty() || !config_.tool_deny.empty(); }
+  /// Whether answers are scanned: `responses` is on and there is something to look for.
+  bool scans_responses() const { return config_.responses && (scans_text_ || has_tool_rules()); }
   std::size_t max_lookbehind() const { return config_.max_lookbehind; }
 
   /// The findings of every kind not turned off, sorted by position. Overlaps are resolved:
@@ -87,5 +89,8 @@ class Guard {
 /// The error a request blocked by the guardrails is answered with (400, code
 /// "guardrail_blocked"), naming the kind, never the content.
 core::GatewayError blocked_error(std::string_view kind);
+
+/// "aws_access_key=1, email=2": counts as the x-sluice-guardrails header shows them.
+std::string counts_text(const Counts& counts);
 
 }  // namespace sluice::guard

@@ -91,5 +91,8 @@ ToolEdit remove_denied_tools(protocol::Endpoint endpoint, bj::object& root, cons
 /// False when no tool in the raw body can be denied: no allow list, and no deny glob's literal
 /// text occurs in the body at all.
 bool tools_may_be_denied(std::string_view body, const Guard& guard);
+/// False when no deny glob can match a name in the raw text: none's longest literal run occurs
+/// in it (allow lists not considered).
+bool deny_glob_may_match(std::string_view body, const Guard& guard);
 
 }  // namespace sluice::guard::detail

@@ -210,6 +210,14 @@ ToolEdit remove_denied_tools(protocol::Endpoint endpoint, bj::object& root, cons
   return edit;
 }
 
+bool deny_glob_may_match(std::string_view body, const Guard& guard) {
+  const auto& deny = guard.config().tool_deny;
+  return std::any_of(deny.begin(), deny.end(), [&](const std::string& glob) {
+    const auto literal = longest_literal(glob);
+    return literal.empty() || !plain(literal) || body.find(literal) != std::string_view::npos;
+  });
+}
+
 bool tools_may_be_denied(std::string_view body, const Guard& guard) {
   if (!guard.has_tool_rules()) return false;
   const auto& cfg = guard.config();
@@ -217,10 +225,7 @@ bool tools_may_be_denied(std::string_view body, const Guard& guard) {
     return body.find("\"tools\"") != std::string_view::npos ||
            body.find("\"functions\"") != std::string_view::npos;
   }
-  return std::any_of(cfg.tool_deny.begin(), cfg.tool_deny.end(), [&](const std::string& glob) {
-    const auto literal = longest_literal(glob);
-    return literal.empty() || !plain(literal) || body.find(literal) != std::string_view::npos;
-  });
+  return deny_glob_may_match(body, guard);
 }
 
 }  // namespace sluice::guard::detail

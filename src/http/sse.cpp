@@ -1,5 +1,6 @@
 #include "http/sse.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 namespace sluice::http {
@@ -76,6 +77,83 @@ std::string sse_frame(std::string_view event, std::string_view data) {
   }
   out += '\n';
   return out;
+}
+
+void SseSplitter::feed(std::string_view chunk, const Sink& sink) {
+  buf_.append(chunk);
+  std::size_t begin = 0;  // of the event being completed
+  std::size_t i = pos_;
+  const char* data = buf_.data();
+  while (i < buf_.size()) {
+    const char c = data[i];
+    if (c != '\r' && c != '\n') {
+      line_start_ = false;
+      // The rest of the line at once (see SseReader::feed for why two memchr calls).
+      const std::size_t left = buf_.size() - i;
+      const void* nl = std::memchr(data + i, '\n', left);
+      std::size_t j =
+          nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - data) : buf_.size();
+      if (const void* cr = std::memchr(data + i, '\r', j - i)) {
+        j = static_cast<std::size_t>(static_cast<const char*>(cr) - data);
+      }
+      i = j;
+      continue;
+    }
+    std::size_t end = i + 1;
+    if (c == '\r') {
+      if (end == buf_.size()) break;  // a \r\n may be split across chunks: wait for the next
+      if (data[end] == '\n') ++end;
+    }
+    if (line_start_) {
+      sink(std::string_view(data + begin, end - begin));
+      begin = end;
+    }
+    line_start_ = true;
+    i = end;
+  }
+  buf_.erase(0, begin);
+  pos_ = i - begin;
+}
+
+std::string SseSplitter::take_rest() {
+  std::string out = std::move(buf_);
+  buf_.clear();
+  pos_ = 0;
+  line_start_ = true;
+  return out;
+}
+
+SseFields sse_fields(std::string_view raw) {
+  SseFields f;
+  while (!raw.empty()) {
+    // Two memchr calls, not find_first_of (one memchr per byte; see SseReader::feed).
+    std::size_t end = std::string_view::npos;
+    if (const void* nl = std::memchr(raw.data(), '\n', raw.size())) {
+      end = static_cast<std::size_t>(static_cast<const char*>(nl) - raw.data());
+    }
+    if (const void* cr = std::memchr(raw.data(), '\r', std::min(end, raw.size()))) {
+      end = static_cast<std::size_t>(static_cast<const char*>(cr) - raw.data());
+    }
+    const std::string_view line = raw.substr(0, end);
+    if (end == std::string_view::npos) {
+      raw = {};
+    } else {
+      end += raw[end] == '\r' && end + 1 < raw.size() && raw[end + 1] == '\n' ? 2 : 1;
+      raw.remove_prefix(end);
+    }
+    if (line.empty() || line.front() == ':') continue;
+    const auto colon = line.find(':');
+    const std::string_view field = line.substr(0, colon);
+    std::string_view value =
+        colon == std::string_view::npos ? std::string_view() : line.substr(colon + 1);
+    if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+    if (field == "data") {
+      f.data.push_back(value);
+    } else if (field == "event") {
+      f.event = value;
+    }
+  }
+  return f;
 }
 
 }  // namespace sluice::http

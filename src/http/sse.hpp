@@ -7,6 +7,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sluice::http {
 
@@ -37,5 +38,32 @@ class SseReader {
 
 /// Frames one event: "event: NAME\n" (if non-empty), one "data: " line per line of `data`, "\n".
 std::string sse_frame(std::string_view event, std::string_view data);
+
+/// Splits a byte stream into raw events (each up to and including the blank line that ends it),
+/// leaving every byte as it came, for a filter that rewrites part of an event and passes the
+/// rest untouched. Blank lines between events come out as events of their own.
+class SseSplitter {
+ public:
+  using Sink = std::function<void(std::string_view raw)>;
+  /// Feeds the next chunk; calls `sink` with each event it completes (a view valid only during
+  /// the call).
+  void feed(std::string_view chunk, const Sink& sink);
+  /// The bytes of an event not yet complete; take_rest() also forgets them.
+  std::string_view rest() const { return buf_; }
+  std::string take_rest();
+
+ private:
+  std::string buf_;
+  std::size_t pos_ = 0;     // bytes of buf_ already looked at
+  bool line_start_ = true;  // pos_ is at the start of a line
+};
+
+/// Where the fields of one raw event are: the `event:` value and each `data:` value, as views
+/// into the raw bytes (a JSON payload can be edited in place when there is one data line).
+struct SseFields {
+  std::string_view event;
+  std::vector<std::string_view> data;  // one per data line, in order
+};
+SseFields sse_fields(std::string_view raw);
 
 }  // namespace sluice::http

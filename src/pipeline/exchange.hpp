@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -12,6 +13,7 @@
 #include "http/message.hpp"
 #include "http/server.hpp"
 #include "pipeline/response_tap.hpp"
+#include "pipeline/writer_slot.hpp"
 #include "policy/decision.hpp"
 #include "protocol/ir.hpp"
 #include "protocol/json_probe.hpp"
@@ -24,11 +26,13 @@ namespace sluice::pipeline {
 using Clock = std::chrono::steady_clock;
 
 struct Exchange {
-  Exchange(http::Request& req, http::ResponseWriter& w) : request(req), tap(w), writer(tap) {}
+  Exchange(http::Request& req, http::ResponseWriter& w)
+      : request(req), tap(w), slot(tap), writer(slot) {}
 
   http::Request& request;
   ResponseTap tap;               // the connection's writer, with the audit's hooks
-  http::ResponseWriter& writer;  // = tap; what stages answer through
+  WriterSlot slot;               // = tap, or a writer a stage stacked on it (writer_slot.hpp)
+  http::ResponseWriter& writer;  // = slot; what stages answer through
   std::string request_id;
   protocol::Endpoint endpoint = protocol::Endpoint::ChatCompletions;
   providers::SnapshotPtr snapshot;  // the config generation this request runs under
@@ -43,7 +47,8 @@ struct Exchange {
   governance::LiveKeyPtr key;                    // the caller's key; null when auth is off
 
   // guard
-  guard::Counts guard_findings;  // findings by kind (never the text)
+  guard::Counts guard_findings;  // findings by kind (never the text), request and answer
+  std::unique_ptr<http::ResponseWriter> response_guard;  // in `slot` when answers are scanned
 
   // policy (views into ex.snapshot's policy set, which the exchange keeps alive)
   std::optional<policy::Decision> policy;  // set when a policy set was evaluated

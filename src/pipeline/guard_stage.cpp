@@ -3,23 +3,17 @@
 // client's shape naming the kind, never the text; `redact` findings and removed tools change
 // the body (a clean body is not touched). Findings are kept as counts by kind for the audit
 // record and the x-sluice-guardrails header. Runs after auth (a rejected key costs no scan)
-// and before routing (the model sees the redacted body on every attempt).
+// and before routing (the model sees the redacted body on every attempt). When the
+// guardrails scan answers too, a request that goes on gets the answer guardrails stacked on
+// its writer (pipeline/response_guard.hpp).
 
 #include "core/text.hpp"
 #include "guard/request.hpp"
 #include "pipeline/pipeline.hpp"
+#include "pipeline/response_guard.hpp"
 
 namespace sluice::pipeline {
 namespace {
-
-std::string counts_text(const guard::Counts& counts) {
-  std::string out;
-  for (const auto& [kind, n] : counts) {
-    if (!out.empty()) out += ", ";
-    out += kind + "=" + std::to_string(n);
-  }
-  return out;
-}
 
 class GuardStage final : public Stage {
  public:
@@ -31,7 +25,8 @@ class GuardStage final : public Stage {
     auto scan = guard::scan_request(ex.endpoint, ex.request.body, *g);
     ex.guard_findings = std::move(scan.counts);
     if (!ex.guard_findings.empty()) {
-      ex.governance_headers.push_back({"x-sluice-guardrails", counts_text(ex.guard_findings)});
+      ex.governance_headers.push_back(
+          {"x-sluice-guardrails", guard::counts_text(ex.guard_findings)});
     }
     if (scan.blocked()) {
       co_return co_await respond_error(ex, guard::blocked_error(*scan.blocked_kind));
@@ -43,6 +38,7 @@ class GuardStage final : public Stage {
       ex.request.body = std::move(*scan.body);
       ex.probe = protocol::probe_json(ex.request.body);  // passthrough rewrites by offsets
     }
+    stack_response_guard(ex);
     co_return Verdict::Continue;
   }
 };

@@ -92,10 +92,22 @@ TEST(GuardConfig, ErrorsCarryLineAndColumn) {
             0U);  // lookahead: RE2 has none (linear time)
 }
 
+TEST(GuardConfig, AnswersAreScannedUnlessTurnedOff) {
+  EXPECT_TRUE(parse_ok("guardrails: {}\n").responses);
+  const auto off = parse_ok("guardrails:\n  responses: false\n  tools: {deny: [Bash]}\n");
+  EXPECT_FALSE(off.responses);
+  EXPECT_FALSE(Guard(off).scans_responses());
+  EXPECT_TRUE(Guard(parse_ok("guardrails: {tools: {deny: [Bash]}}\n")).scans_responses());
+  GuardConfig nothing;
+  nothing.category_actions.fill(Action::Off);
+  EXPECT_FALSE(Guard(nothing).scans_responses());  // nothing to look for: no writer stacked
+  EXPECT_EQ(parse_error("guardrails:\n  responses: maybe\n").rfind("sluice.yaml:2:14: ", 0), 0U);
+}
+
 TEST(GuardConfig, RejectsOtherMistakes) {
   EXPECT_EQ(parse_error("guardrails:\n  action:\n    email: log\n"),
             "sluice.yaml:2:3: unknown key 'action' in guardrails (known: actions, custom, tools, "
-            "max_lookbehind, generic_secret)");
+            "responses, max_lookbehind, generic_secret)");
   EXPECT_EQ(parse_error("guardrails:\n  custom:\n    - name: Bad-Name\n      pattern: x\n"),
             "sluice.yaml:3:13: custom pattern name 'Bad-Name' must be 1 to 64 characters of "
             "a-z, 0-9 and _ (it becomes the kind custom:<name>)");
