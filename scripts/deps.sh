@@ -9,6 +9,7 @@ packages=(
   libssl-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev
   zlib1g-dev libzstd-dev libbrotli-dev
   libsqlite3-dev sqlite3 libre2-dev libsodium-dev libhowardhinnant-date-dev
+  libtree-sitter-dev
   libgoogle-perftools-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev

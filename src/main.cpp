@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   sluice::cli::add_policy(app);
   sluice::cli::add_skills(app);
   sluice::cli::add_intel(app);
+  sluice::cli::add_graph(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

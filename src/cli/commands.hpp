@@ -20,5 +20,6 @@ void add_audit(CLI::App& app);
 void add_policy(CLI::App& app);
 void add_skills(CLI::App& app);
 void add_intel(CLI::App& app);
+void add_graph(CLI::App& app);
 
 }  // namespace sluice::cli

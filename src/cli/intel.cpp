@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "cli/commands.hpp"
+#include "cli/graph_source.hpp"
 #include "core/log.hpp"
 #include "intel/classifier.hpp"
 #include "intel/classifier_risk.hpp"
@@ -33,6 +34,8 @@ struct ClassifyCmd {
   std::string input = "-";
   std::string model;
   bool verbose = false;
+  std::string graph;  // code graph database; with --repo (or alone) the blast radius is real
+  std::string repo;
 };
 
 struct EvalCmd {
@@ -156,6 +159,33 @@ int run_classify(const ClassifyCmd& cmd) {
   const auto model = load_model(cmd.model);
   if (!model) return 2;
   const auto p = model->predict(signals);
+  std::optional<intel::graph::BlastReport> blast;
+  if (!cmd.graph.empty() || !cmd.repo.empty()) {
+    auto store = open_graph_store(cmd.graph);
+    if (!store) return 2;
+    const auto repo = pick_repo(*store, cmd.repo);
+    if (!repo) return 2;
+    const auto graph = load_graph(*store, *repo);
+    if (!graph) return 1;
+    blast = graph->blast_radius(signals, intel::graph::Bounds{});
+  }
+  const auto radius = blast ? std::optional(blast->radius) : std::nullopt;
+  std::string blast_json = "null";
+  if (blast) {
+    blast_json =
+        fmt::format(R"({{"dependents":{},"fan_in":{},"sensitive_zone":{})",
+                    blast->radius.dependents, blast->radius.fan_in, blast->radius.sensitive_zone);
+    if (cmd.verbose) {
+      std::string zones;
+      for (const auto& z : intel::graph::zone_names(blast->zones)) {
+        zones += (zones.empty() ? "" : ",") + protocol::json_quote(z);
+      }
+      blast_json +=
+          fmt::format(R"(,"files_matched":{},"symbols_matched":{},"zones":[{}],"truncated":{})",
+                      blast->files_matched, blast->symbols_matched, zones, blast->truncated);
+    }
+    blast_json += "}";
+  }
   // Written by hand: Boost.JSON prints doubles in exponent form (4.49E-1), which reads badly.
   auto strings = [](auto&& items, auto&& get) {
     std::string out = "[";
@@ -168,9 +198,9 @@ int run_classify(const ClassifyCmd& cmd) {
   auto path = [](const intel::TouchedFile& f) -> const std::string& { return f.path; };
   auto self = [](const std::string& x) -> const std::string& { return x; };
   std::string out = fmt::format(
-      R"({{"intent":"{}","risk":{:.3f},"touched":{{"files":{},"symbols":{}}},"blast_radius":null)",
-      intel::intent_name(p.intent), intel::risk(p, signals), strings(signals.files, path),
-      strings(signals.symbols, self));
+      R"({{"intent":"{}","risk":{:.3f},"touched":{{"files":{},"symbols":{}}},"blast_radius":{})",
+      intel::intent_name(p.intent), intel::risk(p, signals, radius), strings(signals.files, path),
+      strings(signals.symbols, self), blast_json);
   if (cmd.verbose) {
     std::string probs;
     for (std::size_t c = 0; c < intel::kIntents; ++c) {
@@ -245,6 +275,11 @@ void add_intel(CLI::App& app) {
   c->add_option("-m,--model", classify->model, "Model file (default: the shipped model)");
   c->add_flag("-v,--verbose", classify->verbose,
               "Also print the class probabilities and what was read from the request");
+  c->add_option("--graph", classify->graph,
+                "Code graph database (`sluice index`): adds the touched files' blast radius");
+  c->add_option("--repo", classify->repo,
+                "Repository in the graph (default: the only one, or the one holding the current "
+                "folder)");
   c->callback([classify] { fail_on(run_classify(*classify)); });
 }
 
