@@ -18,6 +18,7 @@
 #include "core/file_watch.hpp"
 #include "core/log.hpp"
 #include "governance/period.hpp"
+#include "intel/runtime.hpp"
 #include "pipeline/gateway.hpp"
 #include "providers/discovery.hpp"
 #include "providers/model_discovery.hpp"
@@ -103,7 +104,23 @@ void discover_models(providers::SnapshotHolder& holder, std::mutex& publish) {
   std::lock_guard lock(publish);
   auto cur = holder.get();
   if (cur->generation != snap->generation) return;  // a reload raced us; it runs its own discovery
-  holder.set(providers::make_snapshot(cur->config, found, cur->generation, cur->health));
+  holder.set(
+      providers::make_snapshot(cur->config, found, cur->generation, cur->health, cur->intel));
+}
+
+/// The classifier and code graphs the config's `intel:` section names (null without one);
+/// nullopt, logged, when the model or the graph database cannot be read.
+std::optional<intel::RuntimePtr> make_intel(const core::Config& cfg) {
+  if (!cfg.intel) return intel::RuntimePtr{};
+  auto rt = intel::Runtime::create(*cfg.intel);
+  if (auto* err = std::get_if<std::string>(&rt)) {
+    log::error("{}", *err);
+    return std::nullopt;
+  }
+  auto ptr = std::get<intel::RuntimePtr>(std::move(rt));
+  log::info("intel: classifying requests{}, {} code graph(s) loaded",
+            cfg.intel->classify ? "" : " off", ptr->graphs());
+  return ptr;
 }
 
 int serve(const ServeOptions& opt) {
@@ -141,7 +158,9 @@ int serve(const ServeOptions& opt) {
 
   providers::SnapshotHolder holder;
   std::uint64_t generation = 1;
-  holder.set(providers::make_snapshot(*cfg, {}, generation));
+  auto intel = make_intel(*cfg);
+  if (!intel) return 2;
+  holder.set(providers::make_snapshot(*cfg, {}, generation, nullptr, *intel));
   std::mutex publish;
   // Discovery threads borrow holder and publish; they are joined before serve() returns.
   std::vector<std::thread> discovery;
@@ -197,6 +216,11 @@ int serve(const ServeOptions& opt) {
                           "a reload of " + path + " was rejected; see the log"});
       return;
     }
+    auto next_intel = make_intel(*next);
+    if (!next_intel) {
+      log::warn("{}: keeping the previous config", why);
+      return;
+    }
     merge_stored_providers(*next);
     if (!opt.listen.empty()) next->listen = opt.listen;
     if (opt.threads >= 0) next->threads = opt.threads;
@@ -211,7 +235,8 @@ int serve(const ServeOptions& opt) {
     checkpointer->set_options(checkpoint_options(*next));
     governance->ledger().submit(config_event("config_reloaded", *next, path));
     announce(*next);
-    holder.set(providers::make_snapshot(std::move(*next), {}, ++generation, current->health));
+    holder.set(providers::make_snapshot(std::move(*next), {}, ++generation, current->health,
+                                        std::move(*next_intel)));
     log::info("{}: config reloaded from {} (generation {})", why, path, generation);
     discovery.emplace_back([&holder, &publish] { discover_models(holder, publish); });
   };

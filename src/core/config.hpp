@@ -21,6 +21,9 @@
 namespace sluice::policy {
 class PolicySet;
 }
+namespace sluice::intel {
+struct Settings;
+}
 
 namespace sluice::core {
 
@@ -204,6 +207,8 @@ struct Config {
   // config is, so a bad rule file rejects the whole config like a bad line in it.
   std::shared_ptr<const policy::PolicySet> policy;
   std::string region;  // this deployment's region tag, for policy rules (`region:` matches)
+  // `intel:` (intel/settings.hpp): request classification and the code graph; null without it.
+  std::shared_ptr<const intel::Settings> intel;
   ReloadConfig reload;
   // What a reload reads besides the config file: the policy's rule and skill files and their
   // directories (a file added to one counts as a change).

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -15,6 +16,7 @@
 #include "core/config_sections.hpp"
 #include "core/sha256.hpp"
 #include "core/yaml_check.hpp"
+#include "intel/settings.hpp"
 #include "policy/policy_set.hpp"
 #include "policy/sources.hpp"
 
@@ -124,6 +126,20 @@ struct Loader {
     cfg.providers.push_back(std::move(p));
   }
 
+  void load_intel(const YAML::Node& node) {
+    check_keys(node, "intel", {"classify", "model", "graph", "sensitive_zones"});
+    auto s = std::make_shared<intel::Settings>();
+    if (node["classify"]) s->classify = boolean(node["classify"], "intel.classify");
+    const auto beside_config = [this](std::string path) {
+      if (path.empty() || std::filesystem::path(path).is_absolute()) return path;
+      return (std::filesystem::path(cfg.source).parent_path() / path).string();
+    };
+    if (node["model"]) s->model_path = beside_config(scalar(node["model"], "intel.model"));
+    s->graph = intel::graph::read_graph_config(node);
+    s->graph.db = beside_config(s->graph.db);
+    cfg.intel = std::move(s);
+  }
+
   void load(const YAML::Node& root) {
     if (root.IsNull()) return;  // an empty file is the defaults
     check_keys(root, "the top level", {"listen",     "threads",     "log_level",
@@ -133,7 +149,7 @@ struct Loader {
                                        "admin",      "store",       "auth",
                                        "budgets",    "rate_limits", "service_tiers",
                                        "audit",      "guardrails",  "policy",
-                                       "reload",     "region"});
+                                       "reload",     "region",      "intel"});
     if (root["listen"]) cfg.listen = scalar(root["listen"], "listen");
     if (root["threads"]) {
       try {
@@ -167,6 +183,7 @@ struct Loader {
     }
     load_governance(root, cfg.governance);
     if (root["guardrails"]) cfg.guardrails = guard::read_guard_config(root["guardrails"]);
+    if (const auto in = root["intel"]) load_intel(in);
     if (root["region"]) cfg.region = scalar(root["region"], "region");
     if (root["policy"]) policy_paths = policy::parse_policy_section(root["policy"], cfg.source);
     if (const auto r = root["reload"]) {

@@ -12,6 +12,7 @@
 #include "governance/runtime.hpp"
 #include "http/message.hpp"
 #include "http/server.hpp"
+#include "intel/runtime.hpp"
 #include "pipeline/response_tap.hpp"
 #include "pipeline/writer_slot.hpp"
 #include "policy/decision.hpp"
@@ -49,6 +50,9 @@ struct Exchange {
   // guard
   guard::Counts guard_findings;  // findings by kind (never the text), request and answer
   std::unique_ptr<http::ResponseWriter> response_guard;  // in `slot` when answers are scanned
+
+  // classify
+  std::optional<intel::Assessment> intel;  // intent, risk, blast radius; unset when not classified
 
   // policy (views into ex.snapshot's policy set, which the exchange keeps alive)
   std::optional<policy::Decision> policy;  // set when a policy set was evaluated

@@ -36,6 +36,7 @@ StagePtr make_execute_stage();
 StagePtr make_access_log_stage();
 StagePtr make_audit_stage();
 StagePtr make_guard_stage();
+StagePtr make_classify_stage();
 StagePtr make_policy_stage();
 
 /// audit.enabled and durability: strict for this request.

@@ -102,6 +102,10 @@ policy::RequestFacts facts_of(const Exchange& ex, const policy::PolicySet& set, 
   f.region = cfg.region;
   for (const auto& [kind, n] : ex.guard_findings) st.findings.push_back(kind);
   f.findings = st.findings;
+  if (ex.intel) {
+    f.intent = intel::intent_name(ex.intel->intent);
+    f.risk = ex.intel->risk;
+  }
   return f;
 }
 

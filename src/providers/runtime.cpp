@@ -29,8 +29,10 @@ const Provider* Snapshot::default_for(protocol::Family family) const {
 SnapshotPtr make_snapshot(
     core::Config config,
     const std::vector<std::pair<std::string, std::vector<std::string>>>& discovered,
-    std::uint64_t generation, std::shared_ptr<routing::HealthRegistry> health) {
+    std::uint64_t generation, std::shared_ptr<routing::HealthRegistry> health,
+    std::shared_ptr<const intel::Runtime> intel) {
   auto snap = std::make_shared<Snapshot>();
+  snap->intel = std::move(intel);
   snap->generation = generation;
   snap->health = health ? std::move(health) : std::make_shared<routing::HealthRegistry>();
   snap->catalog = Catalog(config.catalog);

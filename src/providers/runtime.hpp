@@ -23,6 +23,10 @@ class TargetHealth;
 struct Route;
 }  // namespace sluice::routing
 
+namespace sluice::intel {
+class Runtime;
+}
+
 namespace sluice::providers {
 
 struct Provider {
@@ -48,7 +52,8 @@ struct Snapshot {
   Catalog catalog;
   std::shared_ptr<routing::HealthRegistry> health;  // outlives snapshots (kept across reloads)
   std::shared_ptr<const routing::RouteTable> routes;
-  std::shared_ptr<const guard::Guard> guard;  // compiled guardrails; null without `guardrails:`
+  std::shared_ptr<const guard::Guard> guard;    // compiled guardrails; null without `guardrails:`
+  std::shared_ptr<const intel::Runtime> intel;  // classifier and graphs; null without `intel:`
   std::uint64_t generation = 0;
 
   const Provider* find(std::string_view name) const;
@@ -61,7 +66,8 @@ using SnapshotPtr = std::shared_ptr<const Snapshot>;
 SnapshotPtr make_snapshot(
     core::Config config,
     const std::vector<std::pair<std::string, std::vector<std::string>>>& discovered = {},
-    std::uint64_t generation = 0, std::shared_ptr<routing::HealthRegistry> health = nullptr);
+    std::uint64_t generation = 0, std::shared_ptr<routing::HealthRegistry> health = nullptr,
+    std::shared_ptr<const intel::Runtime> intel = nullptr);
 
 /// How a requested model name was resolved.
 struct Resolution {
