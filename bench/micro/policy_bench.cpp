@@ -8,6 +8,10 @@
 #include <string>
 #include <vector>
 
+#include <boost/json.hpp>
+
+#include "guard/guard.hpp"
+#include "guard/request.hpp"
 #include "policy/inject.hpp"
 #include "policy/policy_set.hpp"
 #include "policy/sample.hpp"
@@ -136,6 +140,45 @@ void BM_Policy100Rules_Gated(benchmark::State& state) {
   evaluate(state, true);
 }
 BENCHMARK(BM_Policy100Rules_Gated)->Unit(benchmark::kMicrosecond);
+
+// The measure: what the guard and policy stages cost one request together, with 100
+// rules and a 32 KB prompt. The guardrails scan the body (every kind on, redacting: the raw-body
+// pass proves this clean prompt clean), then the rules are evaluated on the prompt's text.
+void guard_and_policy(benchmark::State& state, bool gated) {
+  const auto set = make_set(gated);
+  auto& r = request();
+  const auto facts = r.facts();
+  boost::json::object body{{"model", "claude-opus-4-8"},
+                           {"max_tokens", 4096},
+                           {"messages", boost::json::array{boost::json::object{
+                                            {"role", "user"}, {"content", r.prompt}}}}};
+  const auto text = boost::json::serialize(body);
+  sluice::guard::GuardConfig c;
+  c.category_actions = {sluice::guard::Action::Redact, sluice::guard::Action::Redact,
+                        sluice::guard::Action::Redact};
+  const sluice::guard::Guard g(c);
+  for (auto _ : state) {
+    auto scan = sluice::guard::scan_request(sluice::protocol::Endpoint::Messages, text, g);
+    auto d = set->evaluate(facts);
+    benchmark::DoNotOptimize(scan);
+    benchmark::DoNotOptimize(d);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.size()));
+}
+void BM_GuardAndPolicy32K_Scan(benchmark::State& state) {
+  guard_and_policy(state, false);
+}
+BENCHMARK(BM_GuardAndPolicy32K_Scan)
+    ->Unit(benchmark::kMicrosecond)
+    ->Repetitions(5)
+    ->DisplayAggregatesOnly();
+void BM_GuardAndPolicy32K_Gated(benchmark::State& state) {
+  guard_and_policy(state, true);
+}
+BENCHMARK(BM_GuardAndPolicy32K_Gated)
+    ->Unit(benchmark::kMicrosecond)
+    ->Repetitions(5)
+    ->DisplayAggregatesOnly();
 
 // Splicing skills into a Claude Code-sized (80 KB) Anthropic body.
 void BM_InjectSkillsAnthropic80K(benchmark::State& state) {
