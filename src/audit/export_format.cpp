@@ -5,6 +5,7 @@
 
 #include "core/canonical_json.hpp"
 #include "governance/period.hpp"
+#include "store/audit_block.hpp"
 
 namespace sluice::audit {
 namespace {
@@ -146,25 +147,8 @@ std::variant<ExportLine, std::string> parse_export_line(std::string_view line) {
   row.seq = seq->get_int64();
   row.hash = std::string(hash->get_string());
   row.record = core::canonical_json(*rec);
-  // The filter columns are not in an export: take them from the record, so the verifier's
-  // column check is about the database only.
-  const auto& r = rec->get_object();
-  auto str = [&](const bj::object& obj, std::string_view k) { return field(obj, k); };
-  row.kind = str(r, "kind");
-  if (const auto* t2 = r.if_contains("time_ms"); t2 && t2->is_int64())
-    row.time_ms = t2->get_int64();
-  row.request_id = str(r, "request_id");
-  if (const auto* k = r.if_contains("key"); k && k->is_object()) {
-    row.key_id = str(k->get_object(), "id");
-    row.user = str(k->get_object(), "user");
-    row.team = str(k->get_object(), "team");
-  }
-  row.model = str(r, "model").empty() ? str(r, "requested_model") : str(r, "model");
-  row.provider = str(r, "provider");
-  if (const auto* s = r.if_contains("status"); s && s->is_int64()) {
-    row.status = static_cast<int>(s->get_int64());
-  }
-  row.decision = row.kind == "request" ? str(r, "decision") : row.kind;
+  // The filter fields are not in an export: taken from the record, as the store does.
+  store::columns_from_record(row);
   return ExportLine(std::move(row));
 }
 

@@ -5,8 +5,10 @@
 #include <boost/json/parse.hpp>
 
 #include <array>
+#include <span>
 
 #include "core/canonical_json.hpp"
+#include "core/canonical_text.hpp"
 #include "core/sha256.hpp"
 
 namespace sluice::audit {
@@ -30,39 +32,54 @@ constexpr PromptMembers kPromptMembers[] = {
     {protocol::Endpoint::GeminiCountTokens, {"contents", "systemInstruction"}},
 };
 
+std::span<const std::string_view> prompt_members(protocol::Endpoint endpoint) {
+  for (const auto& row : kPromptMembers) {
+    if (row.endpoint != endpoint) continue;
+    const std::size_t n = row.members[1].empty() ? 1 : 2;
+    return {row.members.data(), n};
+  }
+  return {};
+}
+
 }  // namespace
 
-std::string prompt_sha256(protocol::Endpoint endpoint, std::string_view body) {
-  // The parse allocates from a buffer on the stack (heap only past it): a request's DOM is
-  // short-lived and this runs for every audited request.
+std::string prompt_canonical_form(protocol::Endpoint endpoint, std::string_view body) {
+  // The parse allocates from a buffer on the stack (heap only past it).
   unsigned char buffer[8192];
   boost::json::monotonic_resource mr(buffer, sizeof buffer);
   boost::system::error_code ec;
   const auto v = boost::json::parse(body, ec, &mr);
-  if (ec || !v.is_object()) return core::sha256_hex(body);
+  if (ec || !v.is_object()) return std::string(body);
   const auto& in = v.get_object();
   // The canonical JSON of {member: value, ...} written directly: the table lists each wire's
   // members in sorted order.
-  thread_local std::string out;
-  out.clear();
-  out += '{';
+  std::string out = "{";
   bool first = true;
-  for (const auto& row : kPromptMembers) {
-    if (row.endpoint != endpoint) continue;
-    for (auto name : row.members) {
-      if (name.empty()) continue;
-      const auto* m = in.if_contains(name);
-      if (!m) continue;
-      if (!first) out += ',';
-      first = false;
-      out += '"';
-      out += name;
-      out += "\":";
-      core::append_canonical_json(out, *m);
-    }
+  for (auto name : prompt_members(endpoint)) {
+    const auto* m = in.if_contains(name);
+    if (!m) continue;
+    if (!first) out += ',';
+    first = false;
+    out += '"';
+    out += name;
+    out += "\":";
+    core::append_canonical_json(out, *m);
   }
   out += '}';
-  return core::sha256_hex(out);
+  return out;
+}
+
+core::Digest prompt_digest(protocol::Endpoint endpoint, std::string_view body) {
+  // The one-pass scanner gives the same bytes as the DOM for every body it accepts; the rare
+  // body it declines (invalid JSON, duplicate keys, deep nesting) takes the DOM path.
+  thread_local std::string out;
+  out.clear();
+  if (core::canonical_members(body, prompt_members(endpoint), out)) return core::sha256(out);
+  return core::sha256(prompt_canonical_form(endpoint, body));
+}
+
+std::string prompt_sha256(protocol::Endpoint endpoint, std::string_view body) {
+  return core::to_hex(prompt_digest(endpoint, body));
 }
 
 }  // namespace sluice::audit

@@ -14,11 +14,19 @@
 #include <string>
 #include <string_view>
 
+#include "core/sha256.hpp"
 #include "protocol/wire.hpp"
 
 namespace sluice::audit {
 
 /// Hex SHA-256. A body that is not a JSON object hashes as its raw bytes.
 std::string prompt_sha256(protocol::Endpoint endpoint, std::string_view body);
+/// The same digest, raw.
+core::Digest prompt_digest(protocol::Endpoint endpoint, std::string_view body);
+
+/// The bytes prompt_sha256 hashes, computed by the definition (a Boost.JSON DOM, then
+/// canonical JSON). prompt_sha256 takes a one-pass path (core/canonical_text.hpp) that gives
+/// the same bytes; this is the reference it is tested against.
+std::string prompt_canonical_form(protocol::Endpoint endpoint, std::string_view body);
 
 }  // namespace sluice::audit

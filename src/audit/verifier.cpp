@@ -1,59 +1,11 @@
 #include "audit/verifier.hpp"
 
-#include <boost/json/parse.hpp>
-
 #include <utility>
 
 #include "audit/signer.hpp"
 #include "store/audit_chain.hpp"
 
 namespace sluice::audit {
-namespace {
-
-std::string str(const boost::json::object& o, std::string_view k) {
-  const auto* v = o.if_contains(k);
-  return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-
-std::string nested(const boost::json::object& o, std::string_view obj, std::string_view k) {
-  const auto* v = o.if_contains(obj);
-  return v && v->is_object() ? str(v->get_object(), k) : std::string();
-}
-
-std::int64_t integer(const boost::json::object& o, std::string_view k) {
-  const auto* v = o.if_contains(k);
-  if (!v) return 0;
-  if (v->is_int64()) return v->get_int64();
-  if (v->is_uint64()) return static_cast<std::int64_t>(v->get_uint64());
-  return 0;
-}
-
-}  // namespace
-
-std::string column_mismatch(const store::AuditRow& row) {
-  boost::system::error_code ec;
-  const auto v = boost::json::parse(row.record, ec);
-  if (ec || !v.is_object()) return "record";
-  const auto& o = v.get_object();
-  if (integer(o, "time_ms") != row.time_ms) return "time_ms";
-  if (str(o, "kind") != row.kind) return "kind";
-  if (row.kind != "request") {
-    // Admin events: the filter columns other than kind and decision stay empty.
-    if (row.decision != row.kind) return "decision";
-    if (!row.request_id.empty() || !row.key_id.empty() || !row.model.empty()) return "request_id";
-    return "";
-  }
-  if (str(o, "request_id") != row.request_id) return "request_id";
-  if (nested(o, "key", "id") != row.key_id) return "key_id";
-  if (nested(o, "key", "user") != row.user) return "user";
-  if (nested(o, "key", "team") != row.team) return "team";
-  const auto served = str(o, "model");
-  if ((served.empty() ? str(o, "requested_model") : served) != row.model) return "model";
-  if (str(o, "provider") != row.provider) return "provider";
-  if (integer(o, "status") != row.status) return "status";
-  if (str(o, "decision") != row.decision) return "decision";
-  return "";
-}
 
 ChainVerifier::ChainVerifier(std::string public_key_hex, std::int64_t prev_seq,
                              std::string prev_hash)
@@ -118,10 +70,12 @@ void ChainVerifier::check(const store::AuditRow& row, const store::AuditRow* nex
     return;
   }
   if (store::audit_link(prev_, row.seq, row.record) == row.hash) {
-    if (auto col = column_mismatch(row); !col.empty()) {
-      fail(row.seq, "edited",
-           "record " + n + ": the " + col + " column was edited (it disagrees with the record)");
-      return;
+    // Reported only if the chain itself is whole: a record deleted or moved also leaves its
+    // block's index behind, and the chain names that more exactly.
+    if (!row.index_mismatch.empty() && !index_problem_) {
+      index_problem_ = Problem{row.seq, "edited",
+                               "record " + n + ": its block's " + row.index_mismatch +
+                                   " was edited (it disagrees with the records)"};
     }
     after_good(row);
     return;
@@ -170,6 +124,7 @@ VerifyReport ChainVerifier::finish() {
       }
     }
   }
+  if (!report_.problem && index_problem_) report_.problem = index_problem_;
   report_.unsigned_tail =
       report_.last_seq > last_checkpoint_ ? report_.last_seq - last_checkpoint_ : 0;
   return report_;

@@ -1,11 +1,12 @@
 #pragma once
 // Checks an audit chain, from the database or from an export: every record links to the one
-// before it (store/audit_chain.hpp), the columns a query filters on agree with the record,
-// and every checkpoint is signed by the trusted key and matches the chain where it sits. The
-// first problem is named by sequence number and kind, so an auditor knows where to look:
+// before it (store/audit_chain.hpp), what the store keeps to find records (each block's seq
+// and time range, filter values and request-id lookup, store/audit_block.hpp) agrees with
+// them, and every checkpoint is signed by the trusted key and matches the chain where it sits.
+// The first problem is named by sequence number and kind, so an auditor knows where to look:
 //
-//   edited     the record's bytes (or a column) changed; the next record still links to the
-//              original hash
+//   edited     the record's bytes (or its block's index) changed; the next record still links
+//              to the original hash
 //   deleted    a sequence number is missing, or later records were renumbered to close the gap
 //   inserted   a record that does not belong: the next one links to the record before it
 //   reordered  two records swapped places
@@ -64,12 +65,9 @@ class ChainVerifier {
   std::string prev_;
   std::map<std::int64_t, store::AuditCheckpoint> checkpoints_;
   std::optional<store::AuditRow> pending_;
+  std::optional<Problem> index_problem_;  // the first; reported when the chain is whole
   std::int64_t last_checkpoint_ = 0;
   VerifyReport report_;
 };
-
-/// Whether the filterable columns of `row` say what its record says; the first that does not,
-/// by name, or "" when all agree.
-std::string column_mismatch(const store::AuditRow& row);
 
 }  // namespace sluice::audit

@@ -35,10 +35,10 @@ Digest Sha256::finish() {
 }
 
 Digest sha256(std::string_view bytes) {
-  Digest d{};
-  unsigned int len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), d.data(), &len, sha256_md(), nullptr);
-  return d;
+  // A context per thread, reused: EVP_Digest makes and frees one per call.
+  thread_local Sha256 h;
+  h.update(bytes);
+  return h.finish();
 }
 
 std::string to_hex(const Digest& d) {

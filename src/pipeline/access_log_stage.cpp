@@ -49,7 +49,7 @@ class AccessLogStage final : public Stage {
       o["stream"] = ex.stream;
       if (ex.stream_events) o["events"] = ex.stream_events;
       o["status"] = ex.status;
-      o["bytes_in"] = ex.request.body.size();
+      o["bytes_in"] = ex.request_bytes;
       o["bytes_out"] = ex.writer.bytes_written();
       if (ex.error) o["error"] = ex.error->message;
       if (!ex.dropped.empty()) o["dropped"] = ex.dropped;

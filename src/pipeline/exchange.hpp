@@ -39,6 +39,7 @@ struct Exchange {
   providers::SnapshotPtr snapshot;  // the config generation this request runs under
 
   // ingress
+  std::size_t request_bytes = 0;  // the body's size as received (the audit moves the body)
   protocol::JsonProbe probe;
   std::string requested_model;
   bool stream = false;

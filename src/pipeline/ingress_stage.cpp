@@ -21,6 +21,7 @@ class IngressStage final : public Stage {
   std::string_view name() const override { return "ingress"; }
 
   boost::asio::awaitable<Verdict> on_request(Exchange& ex) override {
+    ex.request_bytes = ex.request.body.size();
     ex.probe = protocol::probe_json(ex.request.body);
     if (!ex.probe.valid || !ex.probe.is_object) {
       // Named, not a braced temporary in the co_await operand: GCC 12 destroys those early.

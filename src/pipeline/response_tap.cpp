@@ -2,12 +2,6 @@
 
 namespace sluice::pipeline {
 
-std::string ResponseTap::body_sha256() {
-  if (!digest_) return {};
-  if (!final_digest_) final_digest_ = core::to_hex(digest_->finish());
-  return *final_digest_;
-}
-
 boost::asio::awaitable<void> ResponseTap::run_hook() {
   if (!hook_) co_return;
   auto hook = std::move(hook_);
@@ -17,14 +11,12 @@ boost::asio::awaitable<void> ResponseTap::run_hook() {
 
 boost::asio::awaitable<bool> ResponseTap::send(int status, http::Headers headers,
                                                std::string body) {
-  if (digest_) digest_->update(body);
   if (keep_) kept_ += body;
   co_await run_hook();
   co_return co_await inner_.send(status, std::move(headers), std::move(body));
 }
 
 boost::asio::awaitable<bool> ResponseTap::write_chunk(std::string_view data) {
-  if (digest_) digest_->update(data);
   if (keep_) kept_ += data;
   co_return co_await inner_.write_chunk(data);
 }

@@ -1,13 +1,14 @@
 #pragma once
 // The writer every stage answers through: it forwards to the connection's writer and, when the
-// audit asks, (a) hashes every body byte the client receives (response_sha256) and (b) runs a
-// hook before the last bytes of a response leave, so that audit durability: strict can hold a
-// response until its record is on disk.
+// audit asks, (a) keeps a copy of every body byte the client receives, which the audit record
+// hashes on the batching writer's thread (response_sha256; a copy costs the event loop a
+// tenth of a hash) and (b) runs a hook before the last bytes of a response leave, so that
+// audit durability: strict can hold a response until its record is on disk.
 
 #include <functional>
 #include <optional>
+#include <string>
 
-#include "core/sha256.hpp"
 #include "http/server.hpp"
 
 namespace sluice::pipeline {
@@ -18,16 +19,13 @@ class ResponseTap final : public http::ResponseWriter {
 
   explicit ResponseTap(http::ResponseWriter& inner) : inner_(inner) {}
 
-  /// From now on, hash the response body (call before anything is written); with `keep`, also
-  /// keep a copy of it (audit.store_content).
-  void hash_body(bool keep = false) {
-    digest_.emplace();
-    keep_ = keep;
+  /// From now on, keep a copy of the response body (call before anything is written).
+  void keep_body() { keep_ = true; }
+  /// The body bytes written so far, moved out; nullopt unless keep_body() was called.
+  std::optional<std::string> take_body() {
+    if (!keep_) return std::nullopt;
+    return std::move(kept_);
   }
-  /// The body kept by hash_body(true), else "".
-  const std::string& body() const { return kept_; }
-  /// Hex SHA-256 of the body bytes written so far ("" unless hash_body() was called).
-  std::string body_sha256();
   /// Runs once, just before send() writes or end_stream() ends the response.
   void before_finish(FinishHook hook) { hook_ = std::move(hook); }
 
@@ -46,8 +44,6 @@ class ResponseTap final : public http::ResponseWriter {
   boost::asio::awaitable<void> run_hook();
 
   http::ResponseWriter& inner_;
-  std::optional<core::Sha256> digest_;
-  std::optional<std::string> final_digest_;
   bool keep_ = false;
   std::string kept_;
   FinishHook hook_;

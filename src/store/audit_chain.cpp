@@ -3,13 +3,11 @@
 #include <boost/json/object.hpp>
 
 #include "core/canonical_json.hpp"
-#include "core/sha256.hpp"
 
 namespace sluice::store {
 
-std::string audit_link(std::string_view prev_hash, std::int64_t seq, std::string_view record) {
-  core::Digest prev{};
-  if (!core::from_hex(prev_hash, prev)) prev = {};
+core::Digest audit_link_digest(const core::Digest& prev, std::int64_t seq,
+                               std::string_view record) {
   char be[8];
   for (int i = 0; i < 8; ++i) {
     be[i] = static_cast<char>(static_cast<std::uint64_t>(seq) >> (56 - 8 * i));
@@ -18,7 +16,13 @@ std::string audit_link(std::string_view prev_hash, std::int64_t seq, std::string
   h.update(std::string_view(reinterpret_cast<const char*>(prev.data()), prev.size()));
   h.update(std::string_view(be, sizeof be));
   h.update(record);
-  return core::to_hex(h.finish());
+  return h.finish();
+}
+
+std::string audit_link(std::string_view prev_hash, std::int64_t seq, std::string_view record) {
+  core::Digest prev{};
+  if (!core::from_hex(prev_hash, prev)) prev = {};
+  return core::to_hex(audit_link_digest(prev, seq, record));
 }
 
 AuditRow event_audit_row(const EventRow& e) {

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/sha256.hpp"
 #include "store/records.hpp"
 
 namespace sluice::store {
@@ -21,6 +22,8 @@ inline constexpr std::string_view kAuditGenesis =
 /// The hex hash of record `record` at `seq` after `prev_hash` (hex). A malformed prev_hash
 /// links as if it were the genesis hash, and so fails every comparison downstream.
 std::string audit_link(std::string_view prev_hash, std::int64_t seq, std::string_view record);
+/// The same from the previous hash's raw bytes, for appending records in a row.
+core::Digest audit_link_digest(const core::Digest& prev, std::int64_t seq, std::string_view record);
 
 /// An admin or governance event as an audit record: {detail, kind, scope, time_ms}.
 AuditRow event_audit_row(const EventRow& e);

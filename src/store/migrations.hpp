@@ -1,7 +1,7 @@
 #pragma once
-// The schema's history: an ordered table of SQL scripts, each applied once, in its own
-// transaction, and recorded in schema_migrations. A new schema change appends a migration;
-// an applied one is never edited, since databases in the field already ran it.
+// The schema's history: an ordered table of SQL scripts (with, rarely, a data step in C++), each
+// applied once, in its own transaction, and recorded in schema_migrations. A new schema change
+// appends a migration; an applied one is never edited, since databases in the field already ran it.
 
 #include <span>
 #include <string_view>
@@ -13,6 +13,8 @@ namespace sluice::store {
 struct Migration {
   int version;      // 1, 2, 3, ... in order, no gaps
   const char* sql;  // one or more statements, portable to PostgreSQL
+  /// Runs after `sql`, in the same transaction, for data a statement cannot move (null: none).
+  void (*then)(sqlite::Db&) = nullptr;
 };
 
 /// Every migration this binary knows, oldest first.

@@ -81,8 +81,9 @@ struct StoredProvider {
 };
 
 /// One link of the audit chain: a request's record or an admin event. `record` is the canonical
-/// JSON the chain hashes; the other columns repeat a few of its fields so that queries can
-/// filter on them (the verifier checks that they agree with the record).
+/// JSON the chain hashes; the other fields repeat a few of its values for filtering. On append
+/// the caller fills them (they feed the blocks' filter index, see store/audit_block.hpp); on
+/// read the store takes them from the record itself.
 struct AuditRow {
   std::int64_t seq = 0;  // 1, 2, ...; assigned by the store on append
   std::int64_t time_ms = 0;
@@ -97,6 +98,10 @@ struct AuditRow {
   std::string decision;  // "served", "error", "denied", "budget_blocked", ...; the kind for events
   std::string record;
   std::string hash;  // hex SHA-256(previous hash, seq, record); assigned on append
+  /// Set on read when what the store keeps beside the records to find them (the block's seq
+  /// and time range, filter values, request-id lookup) disagrees with this record: names the
+  /// part, for the verifier. "" when all agree.
+  std::string index_mismatch;
 };
 
 /// A signature over the chain up to `seq`: whoever has the public key can check every record
@@ -117,9 +122,9 @@ struct AuditTail {
 
 /// A page of audit records. Every filter that is set must match.
 struct AuditQuery {
-  std::int64_t since_ms = 0;          // inclusive
-  std::int64_t until_ms = INT64_MAX;  // exclusive
-  std::int64_t after_seq = 0;         // exclusive: records after this one ...
+  std::int64_t since_ms = 0;            // inclusive
+  std::int64_t until_ms = INT64_MAX;    // exclusive
+  std::int64_t after_seq = 0;           // exclusive: records after this one ...
   std::int64_t before_seq = INT64_MAX;  // ... and before this one
   std::size_t limit = 100;
   bool newest_first = true;

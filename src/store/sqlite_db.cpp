@@ -110,6 +110,13 @@ void Stmt::bind(int i, std::string_view v) {
   }
 }
 
+void Stmt::bind_blob(int i, std::string_view v) {
+  const char* p = v.data() ? v.data() : "";
+  if (sqlite3_bind_blob64(st_, i, p, v.size(), SQLITE_TRANSIENT) != SQLITE_OK) {
+    throw db_.error("bind");
+  }
+}
+
 void Stmt::bind(int i, double v) {
   if (sqlite3_bind_double(st_, i, v) != SQLITE_OK) throw db_.error("bind");
 }
@@ -143,6 +150,12 @@ std::string Stmt::text(int col) const {
   const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st_, col));
   if (!p) return {};
   return std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(st_, col)));
+}
+
+std::string_view Stmt::blob(int col) const {
+  const auto* p = static_cast<const char*>(sqlite3_column_blob(st_, col));
+  if (!p) return {};
+  return {p, static_cast<std::size_t>(sqlite3_column_bytes(st_, col))};
 }
 
 Transaction::Transaction(Db& db) : db_(db) {

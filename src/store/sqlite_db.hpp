@@ -49,6 +49,8 @@ class Stmt {
   // Parameters are 1-based, as in SQLite. Text is copied, so temporaries are safe to bind.
   void bind(int i, std::string_view v);
   void bind(int i, double v);
+  /// Binds bytes as a BLOB (copied, like text).
+  void bind_blob(int i, std::string_view v);
   template <std::integral T>
   void bind(int i, T v) {
     bind_int64(i, static_cast<std::int64_t>(v));
@@ -70,6 +72,9 @@ class Stmt {
   std::int64_t int64(int col) const;
   double real(int col) const;
   std::string text(int col) const;
+  /// The bytes of a BLOB (or TEXT) column, without a copy: valid until the next step() or
+  /// reset().
+  std::string_view blob(int col) const;
 
   /// Resets the statement when leaving a scope, whether by return or by exception.
   class Scope {

@@ -1,9 +1,15 @@
 // The audit log through the official SDKs: a record per request whose chain `sluice audit
-// verify` checks; tampering with the SQLite file directly (an edited field, a deleted row, two
-// rows swapped, a forged row inserted, the tail cut off) named by sequence number; an export
-// verified with the public key alone; no prompt text anywhere in the database files; admin
-// events in the same chain; and `kill -9` under load: the chain still verifies and, with
-// durability: strict, every response that completed has its record.
+// verify` checks; tampering with the SQLite file directly (an edited field, an edited filter
+// value of a block, a deleted record, two records swapped, a forged record inserted, the tail
+// cut off) named by sequence number; an export verified with the public key alone; no prompt
+// text anywhere in the database files; admin events in the same chain; and `kill -9` under
+// load: the chain still verifies and, with durability: strict, every response that completed
+// has its record.
+//
+// Records are stored in blocks (docs/audit.md): a row of audit_blocks holds a writer
+// transaction's records, one line each ("<seq> <hash> <record>"), zstd-compressed. The
+// tampering here reads the lines back from an export and writes a block as plain text, which
+// the store reads as well: what someone with write access to the file could do.
 
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -47,6 +53,43 @@ function sql(db, statement) {
   const r = spawnSync('sqlite3', [db, statement], { encoding: 'utf8' });
   assert.equal(r.status, 0, `sqlite3 failed: ${r.stderr}`);
   return r.stdout.trim();
+}
+
+/// Every record as stored: {seq, hash, line} in chain order, from an export (the line is the
+/// block's text for it, its record's bytes exactly as written).
+function storedRecords(configPath) {
+  const r = audit('export', '--config', configPath);
+  assert.equal(r.code, 0, r.stderr);
+  return r.stdout.trim().split('\n').filter((l) => l.startsWith('{"type":"record"')).map((l) => {
+    const m = l.match(/^\{"type":"record","seq":(\d+),"hash":"([0-9a-f]+)","record":/);
+    const record = l.slice(m[0].length, -1);
+    return { seq: Number(m[1]), hash: m[2], record, line: `${m[1]} ${m[2]} ${record}` };
+  });
+}
+
+/// The blocks of a database: [{first, last}] in order.
+function blocks(db) {
+  return sql(db, 'SELECT first_seq, last_seq FROM audit_blocks ORDER BY first_seq').split('\n')
+    .map((l) => l.split('|').map(Number)).map(([first, last]) => ({ first, last }));
+}
+
+/// Rewrites every block of `db` from `lines` ([{seq, text}] in order, `seq` saying which block a
+/// line goes to: the one whose range held that seq), each block as plain text; a block left
+/// with no line is deleted.
+function rewriteBlocks(db, lines) {
+  const bs = blocks(db);
+  const dir = dirname(db);
+  bs.forEach((b, i) => {
+    const next = i + 1 < bs.length ? bs[i + 1].first : Infinity;
+    const mine = lines.filter((l) => l.seq >= b.first && l.seq < next);
+    if (mine.length === 0) {
+      sql(db, `DELETE FROM audit_blocks WHERE first_seq = ${b.first}`);
+      return;
+    }
+    const file = join(dir, `block-${b.first}.txt`);
+    writeFileSync(file, mine.map((l) => l.text + '\n').join(''));
+    sql(db, `UPDATE audit_blocks SET records = readfile('${file}') WHERE first_seq = ${b.first}`);
+  });
 }
 
 /// A copy of the gateway's database (WAL included) to tamper with, and a config naming it.
@@ -147,26 +190,41 @@ describe('audit chain', () => {
     assert.ok(page2.data[0].seq < page1.data[2].seq);
   });
 
-  // Each case: a statement over the record at seq `n` (a chat request of the run above), and
-  // the seq and kind the verifier must name.
+  // Each case: an edit of the records (seq, text) around the record at seq `n` (a chat request
+  // of the run above; `placeOf` says where each line sits), and the kind the verifier must
+  // name at `n`. An edit keeps every line in the block its original seq was in.
+  const renumber = (text, seq) => `${seq}${text.slice(text.indexOf(' '))}`;
   const tampering = [
-    ['an edited field', (n) => `UPDATE audit SET record = replace(record, '"status":200', '"status":201') WHERE seq = ${n}`, 0, 'edited'],
-    ['an edited column', (n) => `UPDATE audit SET model = 'gpt-cheap' WHERE seq = ${n}`, 0, 'edited'],
-    ['a deleted row', (n) => `DELETE FROM audit WHERE seq = ${n}`, 0, 'deleted'],
-    ['a deleted row, later rows renumbered', (n) => `DELETE FROM audit WHERE seq = ${n}; UPDATE audit SET seq = seq - 1 WHERE seq > ${n}`, 0, 'deleted'],
-    ['two rows swapped', (n) => `UPDATE audit SET seq = -1 WHERE seq = ${n}; UPDATE audit SET seq = ${n} WHERE seq = ${n + 1}; UPDATE audit SET seq = ${n + 1} WHERE seq = -1`, 0, 'reordered'],
-    ['a forged row inserted', (n) => `UPDATE audit SET seq = seq + 1000 WHERE seq >= ${n}; UPDATE audit SET seq = seq - 999 WHERE seq >= ${n + 1000};
-      INSERT INTO audit SELECT ${n}, time_ms, kind, 'req_forged', key_id, user_name, team, model, provider, status, decision,
-      replace(record, request_id, 'req_forged'), hash FROM audit WHERE seq = ${n - 1}`, 0, 'inserted'],
+    ['an edited field', (rs, n) => rs.map((r) => (r.seq === n ? { ...r, text: r.text.replace('"status":200', '"status":201') } : r)), 'edited'],
+    ['a deleted record', (rs, n) => rs.filter((r) => r.seq !== n), 'deleted'],
+    ['a deleted record, later records renumbered', (rs, n) => rs.filter((r) => r.seq !== n)
+      .map((r) => (r.seq > n ? { seq: r.seq, text: renumber(r.text, r.seq - 1) } : r)), 'deleted'],
+    ['two records swapped', (rs, n) => {
+      const a = rs.find((r) => r.seq === n);
+      const b = rs.find((r) => r.seq === n + 1);
+      return rs.map((r) => (r === a ? { seq: n, text: renumber(b.text, n) } : r === b ? { seq: n + 1, text: renumber(a.text, n + 1) } : r));
+    }, 'reordered'],
+    ['a forged record inserted', (rs, n) => {
+      const before = rs.find((r) => r.seq === n - 1);
+      const id = JSON.parse(before.text.slice(before.text.indexOf('{'))).request_id;
+      const forged = { seq: n, text: renumber(before.text.replace(id, 'req_forged'), n) };
+      const out = [];
+      for (const r of rs) {
+        if (r.seq === n) out.push(forged);
+        // Later records move up one place but stay in their blocks.
+        out.push(r.seq >= n ? { seq: r.seq, text: renumber(r.text, r.seq + 1) } : r);
+      }
+      return out;
+    }, 'inserted'],
   ];
-  tampering.forEach(([what, statement, , kind], i) => {
+  tampering.forEach(([what, edit, kind], i) => {
     test(`${what} is detected at its record`, opts, async () => {
       const copy = tamperCopy(sluice, kind);
       assert.equal(audit('verify', '--config', copy.configPath).code, 0, 'the untouched copy verifies');
-      const seq = Number(sql(copy.db, `SELECT seq FROM audit WHERE request_id = '${ids[1 + (i % 4)]}'`));
+      const records = storedRecords(copy.configPath);
+      const seq = records.find((r) => r.record.includes(`"request_id":"${ids[1 + (i % 4)]}"`)).seq;
       assert.ok(seq > 1);
-      const changed = sql(copy.db, `${statement(seq)}; SELECT total_changes();`);
-      assert.ok(Number(changed.split('\n').pop()) > 0, 'the statement changed the file');
+      rewriteBlocks(copy.db, edit(records.map((r) => ({ seq: r.seq, text: r.line })), seq));
       const r = audit('verify', '--config', copy.configPath, '--json');
       assert.equal(r.code, 1, r.stdout + r.stderr);
       const report = JSON.parse(r.stdout);
@@ -175,19 +233,36 @@ describe('audit chain', () => {
     });
   });
 
+  test('an edited filter value of a block is detected at the first record it hides', opts, async () => {
+    // A query filtering on model=gpt-fake-mini would skip the block: the verifier names the
+    // block's first record with that model.
+    const copy = tamperCopy(sluice, 'tags');
+    const records = storedRecords(copy.configPath);
+    const seq = records.find((r) => r.record.includes(`"request_id":"${ids[2]}"`)).seq;
+    const block = blocks(copy.db).filter((b) => b.first <= seq).pop();
+    sql(copy.db, `UPDATE audit_blocks SET tags = replace(tags, '"gpt-fake-mini"', '"gpt-cheap"') WHERE first_seq = ${block.first}`);
+    const first = records.find((r) => r.seq >= block.first && r.record.includes('"model":"gpt-fake-mini"')).seq;
+    const report = JSON.parse(audit('verify', '--config', copy.configPath, '--json').stdout);
+    assert.equal(report.ok, false);
+    assert.equal(report.problem.kind, 'edited', report.problem.message);
+    assert.equal(report.problem.seq, first, report.problem.message);
+    assert.match(report.problem.message, /filter values/);
+  });
+
   test('records cut from the end are caught by the signed checkpoint after them', opts, async () => {
     // Wait for a checkpoint to cover the tail (every 5 records or 1 s here).
     const cfg = JSON.parse(readFileSync(sluice.configPath, 'utf8'));
     let covered = false;
     for (let i = 0; i < 40 && !covered; i++) {
       covered = sql(cfg.store.path, 'SELECT MAX(seq) FROM audit_checkpoints') ===
-        sql(cfg.store.path, 'SELECT MAX(seq) FROM audit');
+        sql(cfg.store.path, 'SELECT MAX(last_seq) FROM audit_blocks');
       if (!covered) await sleep(100);
     }
     assert.ok(covered, 'no checkpoint covered the tail within 4 s');
     const copy = tamperCopy(sluice, 'truncate');
-    const last = Number(sql(copy.db, 'SELECT MAX(seq) FROM audit'));
-    sql(copy.db, `DELETE FROM audit WHERE seq >= ${last - 1}`);
+    const records = storedRecords(copy.configPath);
+    const last = records[records.length - 1].seq;
+    rewriteBlocks(copy.db, records.filter((r) => r.seq < last - 1).map((r) => ({ seq: r.seq, text: r.line })));
     const report = JSON.parse(audit('verify', '--config', copy.configPath, '--json').stdout);
     assert.equal(report.ok, false);
     assert.equal(report.problem.kind, 'deleted');
@@ -267,8 +342,7 @@ for (const durability of ['batched', 'strict']) {
     // The database as the crash left it: the chain is whole.
     const r = audit('verify', '--config', sluice.configPath, '--json');
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    const db = config.store.path;
-    const have = new Set(sql(db, "SELECT request_id FROM audit WHERE kind = 'request'").split('\n'));
+    const have = new Set(storedRecords(sluice.configPath).map((r) => JSON.parse(r.record).request_id));
     const missing = traffic.completed.filter((id) => !have.has(id));
     if (durability === 'strict') {
       assert.deepEqual(missing, [], `${missing.length} completed responses have no record`);

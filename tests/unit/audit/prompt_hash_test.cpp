@@ -7,6 +7,7 @@
 
 #include "audit/prompt_hash.hpp"
 #include "core/canonical_json.hpp"
+#include "core/sha256.hpp"
 
 namespace sluice::audit {
 namespace {
@@ -35,8 +36,8 @@ TEST(PromptHash, IgnoresOrderSpacingAndParameters) {
 TEST(PromptHash, EachWireHashesItsPromptMembers) {
   const auto with_system = prompt_sha256(
       Endpoint::Messages, R"({"system":"be brief","messages":[{"role":"user","content":"hi"}]})");
-  const auto without = prompt_sha256(Endpoint::Messages,
-                                     R"({"messages":[{"role":"user","content":"hi"}]})");
+  const auto without =
+      prompt_sha256(Endpoint::Messages, R"({"messages":[{"role":"user","content":"hi"}]})");
   EXPECT_NE(with_system, without);
   EXPECT_NE(prompt_sha256(Endpoint::Responses, R"({"input":"hi","instructions":"a"})"),
             prompt_sha256(Endpoint::Responses, R"({"input":"hi","instructions":"b"})"));
@@ -44,6 +45,28 @@ TEST(PromptHash, EachWireHashesItsPromptMembers) {
             prompt_sha256(Endpoint::GenerateContent, R"({"contents":[{"parts":[{"text":"b"}]}]})"));
   // Not JSON: the raw bytes, still a hash and never the text.
   EXPECT_EQ(prompt_sha256(Endpoint::ChatCompletions, "not json").size(), 64u);
+}
+
+TEST(PromptHash, TheFastPathHashesTheDefinitionsBytes) {
+  // prompt_sha256 canonicalizes in one pass and falls back to the DOM for what it declines;
+  // either way the hash is that of prompt_canonical_form, which `sluice audit prompt-hash`
+  // reproduces.
+  const char* bodies[] = {
+      R"({"model":"a","messages":[{"role":"user","content":"café "quoted"
+"}]})",
+      R"({"messages":[{"content":"x","role":"user"}],"messages":[{"content":"y","role":"user"}]})",
+      R"({"system":[{"type":"text","text":"s"}],"messages":[{"role":"user","content":[{"type":"text","text":"t"}]}]})",
+      R"(not json)",
+      R"([1,2,3])",
+  };
+  for (const char* body : bodies) {
+    for (auto ep : {Endpoint::ChatCompletions, Endpoint::Messages, Endpoint::Responses}) {
+      EXPECT_EQ(prompt_sha256(ep, body), core::sha256_hex(prompt_canonical_form(ep, body))) << body;
+    }
+  }
+  EXPECT_EQ(prompt_canonical_form(Endpoint::Messages,
+                                  R"({"messages":[{"role":"user","content":"hi"}],"system":"s"})"),
+            R"({"messages":[{"content":"hi","role":"user"}],"system":"s"})");
 }
 
 }  // namespace
