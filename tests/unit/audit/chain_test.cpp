@@ -180,107 +180,112 @@ INSTANTIATE_TEST_SUITE_P(
     Kinds, AuditTamperTest,
     ::testing::Values(
         Tamper{"an edited field",
-               [](AuditChainTest& t) {
-                 auto ls = t.lines(4);
+               [](AuditChainTest& chain) {
+                 auto ls = chain.lines(4);
                  ls[0] = replaced(ls[0], R"("status":200)", R"("status":500)");
-                 t.set_lines(4, ls);
+                 chain.set_lines(4, ls);
                },
                4, "edited"},
         Tamper{"an edited last record",
-               [](AuditChainTest& t) {
-                 auto ls = t.lines(8);
+               [](AuditChainTest& chain) {
+                 auto ls = chain.lines(8);
                  ls[2] = replaced(ls[2], "fake-openai", "x");
-                 t.set_lines(8, ls);
+                 chain.set_lines(8, ls);
                },
                10, "edited"},
         Tamper{"an edited filter value of a block",
-               [](AuditChainTest& t) {
-                 t.exec(
+               [](AuditChainTest& chain) {
+                 chain.exec(
                      "UPDATE audit_blocks SET tags = replace(tags, 'fake-openai', 'elsewhere') "
                      "WHERE first_seq = 4");
                },
                4, "edited"},
         Tamper{"a block's time range narrowed",
-               [](AuditChainTest& t) {
-                 t.exec("UPDATE audit_blocks SET max_time_ms = 1005 WHERE first_seq = 4");
+               [](AuditChainTest& chain) {
+                 chain.exec("UPDATE audit_blocks SET max_time_ms = 1005 WHERE first_seq = 4");
                },
                4, "edited"},
         Tamper{"a request-id lookup entry removed",
-               [](AuditChainTest& t) { t.exec("DELETE FROM audit_lookup WHERE first_seq = 8"); }, 8,
-               "edited"},
+               [](AuditChainTest& chain) {
+                 chain.exec("DELETE FROM audit_lookup WHERE first_seq = 8");
+               },
+               8, "edited"},
         Tamper{"a block that no longer decompresses",
-               [](AuditChainTest& t) {
-                 t.exec("UPDATE audit_blocks SET records = X'28B52FFD0000' WHERE first_seq = 4");
+               [](AuditChainTest& chain) {
+                 chain.exec(
+                     "UPDATE audit_blocks SET records = X'28B52FFD0000' WHERE first_seq = 4");
                },
                4, "edited"},
         Tamper{"a deleted record",
-               [](AuditChainTest& t) {
-                 auto ls = t.lines(1);
+               [](AuditChainTest& chain) {
+                 auto ls = chain.lines(1);
                  ls.pop_back();
-                 t.set_lines(1, ls);
+                 chain.set_lines(1, ls);
                },
                3, "deleted"},
         Tamper{"a deleted block",
-               [](AuditChainTest& t) { t.exec("DELETE FROM audit_blocks WHERE first_seq = 4"); }, 4,
-               "deleted"},
+               [](AuditChainTest& chain) {
+                 chain.exec("DELETE FROM audit_blocks WHERE first_seq = 4");
+               },
+               4, "deleted"},
         Tamper{"two deleted records across blocks",
-               [](AuditChainTest& t) {
-                 auto a = t.lines(1);
+               [](AuditChainTest& chain) {
+                 auto a = chain.lines(1);
                  a.pop_back();
-                 t.set_lines(1, a);
-                 auto b = t.lines(4);
+                 chain.set_lines(1, a);
+                 auto b = chain.lines(4);
                  b.erase(b.begin());
-                 t.set_lines(4, b);
+                 chain.set_lines(4, b);
                },
                3, "deleted"},
         Tamper{"a deleted record, later ones renumbered",
-               [](AuditChainTest& t) {
-                 auto a = t.lines(1);
+               [](AuditChainTest& chain) {
+                 auto a = chain.lines(1);
                  a.pop_back();
-                 t.set_lines(1, a);
+                 chain.set_lines(1, a);
                  for (std::int64_t first : {4, 8}) {
-                   auto ls = t.lines(first);
+                   auto ls = chain.lines(first);
                    for (auto& l : ls) l = renumbered(l, std::stoll(l) - 1);
-                   t.set_lines(first, ls);
+                   chain.set_lines(first, ls);
                  }
                },
                3, "deleted"},
         Tamper{"two records swapped",
-               [](AuditChainTest& t) {
-                 auto ls = t.lines(4);
+               [](AuditChainTest& chain) {
+                 auto ls = chain.lines(4);
                  auto six = ls[2];
                  ls[2] = renumbered(ls[3], 6);
                  ls[3] = renumbered(six, 7);
-                 t.set_lines(4, ls);
+                 chain.set_lines(4, ls);
                },
                6, "reordered"},
         Tamper{"two records swapped across blocks",
-               [](AuditChainTest& t) {
-                 auto a = t.lines(4);
-                 auto b = t.lines(8);
+               [](AuditChainTest& chain) {
+                 auto a = chain.lines(4);
+                 auto b = chain.lines(8);
                  const auto seven = a[3];
                  a[3] = renumbered(b[0], 7);
                  b[0] = renumbered(seven, 8);
-                 t.set_lines(4, a);
-                 t.set_lines(8, b);
+                 chain.set_lines(4, a);
+                 chain.set_lines(8, b);
                },
                7, "reordered"},
         Tamper{"a forged record inserted",
-               [](AuditChainTest& t) {
-                 auto ls = t.lines(4);
+               [](AuditChainTest& chain) {
+                 auto ls = chain.lines(4);
                  const auto forged = replaced(ls[0], "req_4", "forged");
                  for (std::size_t i = 1; i < ls.size(); ++i) {
                    ls[i] = renumbered(ls[i], std::stoll(ls[i]) + 1);
                  }
                  ls.insert(ls.begin() + 1, renumbered(forged, 5));
-                 t.set_lines(4, ls);
-                 auto later = t.lines(8);
+                 chain.set_lines(4, ls);
+                 auto later = chain.lines(8);
                  for (auto& l : later) l = renumbered(l, std::stoll(l) + 1);
-                 t.set_lines(8, later);
+                 chain.set_lines(8, later);
                },
                5, "inserted"}),
-    [](const ::testing::TestParamInfo<Tamper>& info) {
-      std::string name = info.param.what;
+    [](const ::testing::TestParamInfo<Tamper>& param_info) {
+      std::string name = param_info.param.what;
       for (auto& c : name) {
         if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
       }
