@@ -208,17 +208,14 @@ int serve(const ServeOptions& opt) {
       log::info("{}: no config file to reload (config came from the environment)", why);
       return;
     }
-    auto next = load_config(path);  // logs file:line:column and the reason when it fails
-    if (!next) {
+    // Either failure is logged where it happens (file:line:column, or the unreadable model).
+    auto next = load_config(path);
+    auto next_intel = next ? make_intel(*next) : std::nullopt;
+    if (!next || !next_intel) {
       log::warn("{}: keeping the previous config", why);
       governance->ledger().submit(
           store::EventRow{governance::now_ms(), "config_rejected", "config",
                           "a reload of " + path + " was rejected; see the log"});
-      return;
-    }
-    auto next_intel = make_intel(*next);
-    if (!next_intel) {
-      log::warn("{}: keeping the previous config", why);
       return;
     }
     merge_stored_providers(*next);

@@ -9,19 +9,13 @@
 #include "core/config.hpp"
 #include "core/file_watch.hpp"
 #include "policy/policy_set.hpp"
-#include "support/temp_dir.hpp"
+#include "policy/policy_test_util.hpp"
 
 namespace sluice::core {
 namespace {
 
-class ConfigPolicy : public test_support::TempDirTest {
+class ConfigPolicy : public policy::test::FilesTest {
  protected:
-  std::string write(const std::string& rel, const std::string& text) {
-    const auto p = dir_ / rel;
-    std::filesystem::create_directories(p.parent_path());
-    std::ofstream(p) << text;
-    return p.string();
-  }
   std::variant<Config, ConfigError> load(const std::string& yaml) {
     std::filesystem::create_directories(dir_ / "policies");
     std::filesystem::create_directories(dir_ / "skills");
@@ -111,12 +105,15 @@ TEST_F(ConfigPolicy, WatcherCallsBackOnceAChangeLands) {
   std::condition_variable cv;
   int changes = 0;
   {
-    FileWatcher w([&] { return WatchSet{{file}, {}, std::chrono::milliseconds(20)}; },
-                  [&] {
-                    std::lock_guard lock(mu);
-                    ++changes;
-                    cv.notify_all();
-                  });
+    FileWatcher w(
+        [&] {
+          return WatchSet{{file}, {}, std::chrono::milliseconds(20)};
+        },
+        [&] {
+          std::lock_guard lock(mu);
+          ++changes;
+          cv.notify_all();
+        });
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     write("sluice.yaml", "a: 2\n");
     std::unique_lock lock(mu);
