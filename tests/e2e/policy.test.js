@@ -39,6 +39,9 @@ const RULES = `
 - id: no-bash-for-interns
   match: {team: interns, tools: Bash}
   then: {deny: "interns may not offer Bash"}
+- id: interns-redact-email
+  match: {team: interns}
+  then: {redact: [email]}
 `;
 
 const SKILL = `---
@@ -138,6 +141,19 @@ describe('policy on the request path', () => {
     assert.equal(seen.reasoning_effort, 'low');
     assert.equal(seen.max_completion_tokens, 100);
     assert.match(r2.response.headers.get('x-sluice-capped'), /reasoning_effort high->low/);
+  });
+
+  test('a redact rule takes the named kinds out before the provider sees them, with no guardrails section', opts, async () => {
+    const { response } = await openai(ian).chat.completions.create({
+      model: 'fake-openai/gpt-fake-mini', messages: [{ role: 'user', content: 'mail jane.doe@corp-mail.net the plan' }],
+    }).withResponse();
+    assert.equal(response.headers.get('x-sluice-policy'), 'interns-redact-email');
+    assert.equal((await lastBody('/v1/chat/completions')).messages[0].content, 'mail [REDACTED:email] the plan');
+    // Alice's team has no such rule: her body goes through as sent.
+    await openai(alice).chat.completions.create({
+      model: 'fake-openai/gpt-fake-mini', messages: [{ role: 'user', content: 'mail jane.doe@corp-mail.net the plan' }],
+    });
+    assert.match(JSON.stringify((await lastBody('/v1/chat/completions')).messages), /jane\.doe@corp-mail\.net/);
   });
 
   test('skills are injected in each wire, after the client\'s own cached system prefix', opts, async () => {
