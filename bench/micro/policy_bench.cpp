@@ -135,6 +135,24 @@ void BM_Policy100Rules_Scan32K(benchmark::State& state) {
 }
 BENCHMARK(BM_Policy100Rules_Scan32K)->Unit(benchmark::kMicrosecond);
 
+// The content filter's worst case: the prompt holds the literals of every standalone content
+// rule (but matches none), so each passes the filter and one RE2::Set pass runs after it.
+void BM_Policy100Rules_Scan32K_AllLiterals(benchmark::State& state) {
+  const auto set = make_set(false);
+  auto r = request();
+  r.prompt.resize(r.prompt.size() - 400);
+  for (int i = 18; i < 100; i += 20) r.prompt += fmt::format("drop table, alter table t{}x; ", i);
+  const auto facts = r.facts();
+  int scans = 0;
+  for (auto _ : state) {
+    auto d = set->evaluate(facts);
+    scans = d.scans;
+    benchmark::DoNotOptimize(d);
+  }
+  state.counters["scans"] = scans;
+}
+BENCHMARK(BM_Policy100Rules_Scan32K_AllLiterals)->Unit(benchmark::kMicrosecond);
+
 // Every content rule sits behind a cheaper condition this request fails: no scan at all.
 void BM_Policy100Rules_Gated(benchmark::State& state) {
   evaluate(state, true);

@@ -12,6 +12,18 @@ RE2::Options options() {
   return o;
 }
 
+// Atoms shorter than this say little about a text ("ab" is everywhere) and are not looked for.
+constexpr int kMinAtomLength = 3;
+// More patterns than this passing the filter: one set pass beats running each alone.
+constexpr std::size_t kMaxSingles = 3;
+
+// UTF-8 of the two characters whose simple case folding is an ASCII letter: KELVIN SIGN (k)
+// and LATIN SMALL LETTER LONG S (s). RE2's (?i) matches them; an ASCII-lowered text hides them.
+bool folds_into_ascii(std::string_view text) {
+  return text.find("\xE2\x84\xAA") != std::string_view::npos ||
+         text.find("\xC5\xBF") != std::string_view::npos;
+}
+
 }  // namespace
 
 ContentIndex::ContentIndex() = default;
@@ -30,7 +42,6 @@ std::optional<int> ContentIndex::add(Scope scope, const std::string& pattern, st
     return std::nullopt;
   }
   patterns.push_back(pattern);
-  singles_[index(scope)].push_back(std::move(re));
   return static_cast<int>(patterns.size() - 1);
 }
 
@@ -50,6 +61,15 @@ bool ContentIndex::compile(std::string* error) {
       return false;
     }
     sets_[s] = std::move(set);
+    auto filtered = std::make_unique<re2::FilteredRE2>(kMinAtomLength);
+    for (const auto& p : patterns_[s]) {
+      int id = 0;
+      filtered->Add(p, options(), &id);  // compiles: add() checked each pattern
+    }
+    std::vector<std::string> atoms;
+    filtered->Compile(&atoms);
+    literals_[s] = std::make_unique<LiteralFilter>(std::move(atoms));
+    filtered_[s] = std::move(filtered);
   }
   return true;
 }
@@ -59,6 +79,20 @@ void ContentIndex::scan(Scope scope, std::string_view text,
   const auto s = index(scope);
   hits.assign(patterns_[s].size(), 0);
   if (!sets_[s]) return;
+  if (folds_into_ascii(text)) return scan_set(s, text, hits);
+  std::vector<int> atoms;
+  literals_[s]->find(text, atoms);
+  std::vector<int> passed;
+  filtered_[s]->AllPotentials(atoms, &passed);
+  if (passed.size() > kMaxSingles) return scan_set(s, text, hits);
+  for (int id : passed) {
+    hits[static_cast<std::size_t>(id)] =
+        RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), filtered_[s]->GetRE2(id));
+  }
+}
+
+void ContentIndex::scan_set(std::size_t s, std::string_view text,
+                            std::vector<unsigned char>& hits) const {
   std::vector<int> found;
   RE2::Set::ErrorInfo info{};
   if (sets_[s]->Match(re2::StringPiece(text.data(), text.size()), &found, &info)) {
@@ -67,8 +101,9 @@ void ContentIndex::scan(Scope scope, std::string_view text,
   }
   if (info.kind == RE2::Set::kNoError) return;  // nothing matched
   // The DFA gave up (its cache is bounded); each pattern alone still answers, just slower.
-  for (std::size_t i = 0; i < singles_[s].size(); ++i) {
-    hits[i] = RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), *singles_[s][i]);
+  for (std::size_t i = 0; i < patterns_[s].size(); ++i) {
+    hits[i] = RE2::PartialMatch(re2::StringPiece(text.data(), text.size()),
+                                filtered_[s]->GetRE2(static_cast<int>(i)));
   }
 }
 
