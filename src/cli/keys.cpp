@@ -47,6 +47,7 @@ void print_key(const store::KeyRecord& k, std::int64_t now) {
   if (!k.user.empty()) std::cout << "user:        " << k.user << "\n";
   if (!k.team.empty()) std::cout << "team:        " << k.team << "\n";
   if (!k.project.empty()) std::cout << "project:     " << k.project << "\n";
+  if (!k.role.empty()) std::cout << "role:        " << k.role << "\n";
   std::cout << "models:      " << list_text(k.models, "any") << "\n";
   if (k.budget_usd > 0) {
     std::cout << fmt::format("budget:      {}/{} ({})\n", governance::usd(k.budget_usd),
@@ -102,6 +103,7 @@ void add_keys(CLI::App& app) {
   create->add_option("--user", opt->user, "the person it belongs to");
   create->add_option("--team", opt->team, "team (team budgets and rate limits apply)");
   create->add_option("--project", opt->project, "project (project budgets apply)");
+  create->add_option("--role", opt->role, "role, for policy rules that match on `role`");
   create->add_option("--models", opt->models, "allowed models, globs: 'claude-*,gpt-5*'");
   create->add_option("--budget", opt->budget, "spend limit: 50/month, 10/day, 100/7d");
   create->add_option("--budget-action", opt->budget_action,

@@ -48,6 +48,7 @@ KeyResult create_key(store::Store& db, const KeyOptions& opt, std::int64_t now_m
   r.user = opt.user;
   r.team = opt.team;
   r.project = opt.project;
+  r.role = opt.role;
   r.models = core::split_list(opt.models);
   if (!opt.budget.empty()) {
     auto b = parse_budget(opt.budget);
@@ -155,6 +156,8 @@ std::variant<KeyOptions, std::string> key_options_from_json(const boost::json::o
       err = text(o.team);
     else if (n == "project")
       err = text(o.project);
+    else if (n == "role")
+      err = text(o.role);
     else if (n == "models")
       err = text(o.models);
     else if (n == "budget")
@@ -175,7 +178,7 @@ std::variant<KeyOptions, std::string> key_options_from_json(const boost::json::o
       err = integer(o.max_output_tokens);
     else
       err = "unknown field '" + std::string(n) +
-            "' (name, user, team, project, models, budget, budget_action, rpm, tpm, expires, "
+            "' (name, user, team, project, role, models, budget, budget_action, rpm, tpm, expires, "
             "max_reasoning, service_tiers, max_output_tokens)";
     if (err) return *err;
   }
@@ -191,6 +194,7 @@ boost::json::object key_json(const store::KeyRecord& k, std::int64_t now_ms) {
   o["user"] = k.user;
   o["team"] = k.team;
   o["project"] = k.project;
+  o["role"] = k.role;
   o["models"] = boost::json::array(k.models.begin(), k.models.end());
   if (k.budget_usd > 0) {
     o["budget"] = {{"usd", k.budget_usd}, {"period", k.budget_period}, {"action", k.budget_action}};

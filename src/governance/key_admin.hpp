@@ -23,6 +23,7 @@ struct KeyOptions {
   std::string user;
   std::string team;
   std::string project;
+  std::string role;    // for policy rules' `role` match: "admin", "contractor", ...
   std::string models;  // "claude-*,gpt-5*"
   std::string budget;  // "50/month"
   std::string budget_action = "block";

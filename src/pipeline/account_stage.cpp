@@ -101,6 +101,14 @@ class AccountStage final : public Stage {
         ex.first_byte ? duration_cast<milliseconds>(*ex.first_byte - ex.start).count() : -1;
     row.status = ex.status;
     row.attempts = ex.attempts;
+    if (ex.intel) {
+      row.intent = std::string(intel::intent_name(ex.intel->intent));
+      row.risk = ex.intel->risk;
+    }
+    if (ex.policy) row.tags.assign(ex.policy->tags.begin(), ex.policy->tags.end());
+    for (const auto& [kind, n] : ex.guard_findings) {
+      row.findings.push_back(kind + "=" + std::to_string(n));
+    }
     return row;
   }
 };

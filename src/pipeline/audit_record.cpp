@@ -300,6 +300,10 @@ store::AuditRow AuditEntry::build() {
     o.str(k.name);
     o.lit(R"(,"project":)");
     o.str(k.project);
+    if (!k.role.empty()) {
+      o.lit(R"(,"role":)");
+      o.str(k.role);
+    }
     o.lit(R"(,"team":)");
     o.str(k.team);
     o.lit(R"(,"user":)");

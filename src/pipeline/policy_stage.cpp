@@ -86,6 +86,7 @@ policy::RequestFacts facts_of(const Exchange& ex, const policy::PolicySet& set, 
     f.user = r.user;
     f.team = r.team;
     f.project = r.project;
+    f.role = r.role;
   }
   const auto& cfg = ex.snapshot->config;
   f.model = ex.requested_model;

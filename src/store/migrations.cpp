@@ -164,6 +164,16 @@ CREATE TABLE audit_lookup (
 ) WITHOUT ROWID;
 )sql",
      &sqlite::move_audit_rows_into_blocks},
+    // Keys get a role for policy rules; each ledger row records what policy and the guardrails
+    // and the classifier said about its request. Rows written before keep the defaults: no
+    // tags, no findings, not classified (risk -1).
+    {4, R"sql(
+ALTER TABLE keys ADD COLUMN role TEXT NOT NULL DEFAULT '';
+ALTER TABLE usage ADD COLUMN intent TEXT NOT NULL DEFAULT '';
+ALTER TABLE usage ADD COLUMN risk DOUBLE PRECISION NOT NULL DEFAULT -1;
+ALTER TABLE usage ADD COLUMN tags TEXT NOT NULL DEFAULT '';
+ALTER TABLE usage ADD COLUMN findings TEXT NOT NULL DEFAULT '';
+)sql"},
 };
 
 std::int64_t now_ms() {

@@ -19,6 +19,7 @@ struct KeyRecord {
   std::string user;
   std::string team;
   std::string project;
+  std::string role;                 // for policy rules' `role` ("" = none)
   std::vector<std::string> models;  // allowlist globs ("claude-*"); empty: every model
   double budget_usd = 0;            // 0: no key budget
   std::string budget_period;        // "month", "week", "day" or a length ("7d", "12h")
@@ -60,6 +61,10 @@ struct UsageRow {
   std::int64_t ttfb_ms = -1;  // -1: no byte reached the client
   int status = 0;
   int attempts = 0;
+  std::string intent;                 // the classifier's intent ("" = not classified)
+  double risk = -1;                   // the classifier's risk in [0, 1]; -1 = not classified
+  std::vector<std::string> tags;      // the policy's `tag` labels
+  std::vector<std::string> findings;  // guardrail findings as "kind=count", request and answer
 };
 
 /// A governance event worth keeping: a budget crossing its warning threshold, a block, a key
@@ -132,8 +137,9 @@ struct AuditQuery {
   int status = 0;
 };
 
-/// What `sluice usage` groups by.
-enum class UsageGroup { Key, User, Team, Project, Model, Day };
+/// What `sluice usage` groups by. Intent, Tag and Finding read the raw rows (the hourly rollup
+/// does not keep them); a row counts once under each of its tags and finding kinds.
+enum class UsageGroup { Key, User, Team, Project, Model, Day, Intent, Tag, Finding };
 
 struct UsageQuery {
   std::int64_t since_ms = 0;          // inclusive

@@ -4,6 +4,7 @@
 // prepared once per Store; the rest are prepared per call, which costs microseconds next to
 // the CLI command or reload that runs them.
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <span>
@@ -31,13 +32,13 @@ using Columns = std::span<const std::string_view>;
 constexpr std::string_view kKeyColumns[] = {
     "id", "name", "hash", "prefix", "user_name", "team", "project", "models", "budget_usd",
     "budget_period", "budget_action", "rpm", "tpm", "max_reasoning", "service_tiers",
-    "max_output_tokens", "created_ms", "expires_ms", "revoked_ms", "rotated_ms"};
+    "max_output_tokens", "created_ms", "expires_ms", "revoked_ms", "rotated_ms", "role"};
 
 constexpr std::string_view kUsageColumns[] = {
     "request_id", "time_ms", "day", "key_id", "key_name", "user_name", "team", "project", "wire",
     "requested_model", "served_model", "provider", "route", "input_tokens", "output_tokens",
     "cached_tokens", "cache_write_tokens", "reasoning_tokens", "cost_usd", "estimated",
-    "latency_ms", "ttfb_ms", "status", "attempts"};
+    "latency_ms", "ttfb_ms", "status", "attempts", "intent", "risk", "tags", "findings"};
 // clang-format on
 
 constexpr std::string_view kEventColumns[] = {"time_ms", "kind", "scope", "detail"};
@@ -81,7 +82,7 @@ void bind_key(Stmt& s, const KeyRecord& k) {
   s.bind_all(k.id, k.name, k.hash, k.prefix, k.user, k.team, k.project, core::join(k.models, ","),
              k.budget_usd, k.budget_period, k.budget_action, k.rpm, k.tpm, k.max_reasoning,
              core::join(k.service_tiers, ","), k.max_output_tokens, k.created_ms, k.expires_ms,
-             k.revoked_ms, k.rotated_ms);
+             k.revoked_ms, k.rotated_ms, k.role);
 }
 
 KeyRecord read_key(const Stmt& s) {
@@ -107,6 +108,7 @@ KeyRecord read_key(const Stmt& s) {
   k.expires_ms = s.int64(c++);
   k.revoked_ms = s.int64(c++);
   k.rotated_ms = s.int64(c++);
+  k.role = s.text(c++);
   return k;
 }
 
@@ -114,7 +116,8 @@ void bind_usage(Stmt& s, const UsageRow& r) {
   s.bind_all(r.request_id, r.time_ms, r.day, r.key_id, r.key_name, r.user, r.team, r.project,
              r.wire, r.requested_model, r.served_model, r.provider, r.route, r.input_tokens,
              r.output_tokens, r.cached_tokens, r.cache_write_tokens, r.reasoning_tokens, r.cost_usd,
-             r.estimated ? 1 : 0, r.latency_ms, r.ttfb_ms, r.status, r.attempts);
+             r.estimated ? 1 : 0, r.latency_ms, r.ttfb_ms, r.status, r.attempts, r.intent, r.risk,
+             core::join(r.tags, ","), core::join(r.findings, ","));
 }
 
 UsageRow read_usage(const Stmt& s) {
@@ -144,6 +147,10 @@ UsageRow read_usage(const Stmt& s) {
   r.ttfb_ms = s.int64(c++);
   r.status = static_cast<int>(s.int64(c++));
   r.attempts = static_cast<int>(s.int64(c++));
+  r.intent = s.text(c++);
+  r.risk = s.real(c++);
+  r.tags = core::split_list(s.text(c++));
+  r.findings = core::split_list(s.text(c++));
   return r;
 }
 
@@ -162,6 +169,12 @@ const char* group_column(UsageGroup by) {
       return "served_model";
     case UsageGroup::Day:
       return "day";
+    case UsageGroup::Intent:
+      return "intent";
+    case UsageGroup::Tag:
+      return "tags";
+    case UsageGroup::Finding:
+      return "findings";
   }
   return "key_name";
 }
@@ -313,7 +326,9 @@ class SqliteStore final : public Store {
     const std::string col = group_column(by);
     // Whole hours (every day, month or open range) come from the rollup; a range cut inside
     // an hour scans the raw rows.
-    const bool hourly = on_hour(q.since_ms) && (q.until_ms == INT64_MAX || on_hour(q.until_ms));
+    if (by == UsageGroup::Tag || by == UsageGroup::Finding) return list_totals(by, q);
+    const bool hourly = by != UsageGroup::Intent && on_hour(q.since_ms) &&
+                        (q.until_ms == INT64_MAX || on_hour(q.until_ms));
     Stmt s(db_, hourly
                     ? "SELECT " + col +
                           ", SUM(requests), SUM(input_tokens), SUM(output_tokens),"
@@ -343,6 +358,40 @@ class SqliteStore final : public Store {
       t.errors = s.int64(8);
       out.push_back(std::move(t));
     }
+    return out;
+  }
+
+  // Totals per element of a comma-joined list column (tags; findings, "kind=count", by kind).
+  std::vector<UsageTotal> list_totals(UsageGroup by, const UsageQuery& q) {
+    const std::string col = group_column(by);
+    Stmt s(db_, "SELECT " + col +
+                    ", input_tokens, output_tokens, cached_tokens, reasoning_tokens, cost_usd,"
+                    " estimated, status FROM usage WHERE time_ms >= ? AND time_ms < ? AND " +
+                    col + " != ''");
+    s.bind_all(q.since_ms, q.until_ms);
+    std::map<std::string, UsageTotal, std::less<>> groups;
+    while (s.step()) {
+      for (auto& item : core::split_list(s.text(0))) {
+        if (by == UsageGroup::Finding) item = item.substr(0, item.find('='));
+        auto& t = groups[item];
+        t.requests += 1;
+        t.input_tokens += s.int64(1);
+        t.output_tokens += s.int64(2);
+        t.cached_tokens += s.int64(3);
+        t.reasoning_tokens += s.int64(4);
+        t.cost_usd += s.real(5);
+        t.estimated += s.int64(6);
+        t.errors += s.int64(7) >= 400 ? 1 : 0;
+      }
+    }
+    std::vector<UsageTotal> out;
+    for (auto& [name, t] : groups) {
+      t.group = name;
+      out.push_back(std::move(t));
+    }
+    std::stable_sort(out.begin(), out.end(), [](const UsageTotal& a, const UsageTotal& b) {
+      return a.cost_usd > b.cost_usd;
+    });
     return out;
   }
 

@@ -7,15 +7,22 @@
 
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
-import { Fake, Sluice, KEYS, stopAll, fetchT, post, poll, sleep, TEST_TIMEOUT_MS, tempDir } from './helpers.js';
+import { Fake, Sluice, KEYS, SLUICE_BIN, stopAll, fetchT, post, poll, sleep, TEST_TIMEOUT_MS, tempDir } from './helpers.js';
+
+const run = promisify(execFile);
 
 const opts = { timeout: TEST_TIMEOUT_MS };
 
 const RULES = `
+- id: contractors-no-edits
+  match: {role: contractor, tools: [Edit, Write]}
+  then: {deny: {status: 403, message: "contractors may not offer edit tools"}}
 - id: interns-no-opus
   match: {team: interns, model: "*opus*"}
   then: {deny: {status: 403, message: "opus needs approval; use sonnet"}}
@@ -58,6 +65,7 @@ describe('policy on the request path', () => {
   let dir;
   let alice; // team payments
   let ian; // team interns
+  let carl; // team payments, role contractor
   before(async () => {
     fake = await Fake.start();
     dir = join(tempDir(), 'policy');
@@ -80,7 +88,8 @@ describe('policy on the request path', () => {
     sluice = await Sluice.start(config, { waitModels: null });
     alice = (await post(`${sluice.url}/admin/keys`, { name: 'alice', user: 'alice', team: 'payments' })).json.key;
     ian = (await post(`${sluice.url}/admin/keys`, { name: 'ian', user: 'ian', team: 'interns' })).json.key;
-    assert.ok(alice && ian, 'keys created');
+    carl = (await post(`${sluice.url}/admin/keys`, { name: 'carl', user: 'carl', team: 'payments', role: 'contractor' })).json.key;
+    assert.ok(alice && ian && carl, 'keys created');
     await poll(async () => (await fetchT(`${sluice.url}/admin/keys`).then((r) => r.json())).loaded);
   });
   after(async () => {
@@ -214,6 +223,34 @@ describe('policy on the request path', () => {
     assert.deepEqual(record.policy.rules, ['payments-pci', 'eu-region']);
     assert.deepEqual(record.policy.tags, ['pci', 'eu-data']);
     assert.deepEqual(record.policy.skills, ['house-style']);
+  });
+
+  test('a key\'s role is a rule field; tags and guardrail findings are counted in the ledger', opts, async () => {
+    const edit = { type: 'function', function: { name: 'Edit', parameters: { type: 'object', properties: {} } } };
+    const denied = await openai(carl).chat.completions.create({
+      model: 'fake-openai/gpt-fake-mini', messages: [{ role: 'user', content: 'hi' }], tools: [edit],
+    }).then(() => null, (e) => e);
+    assert.equal(denied?.status, 403);
+    assert.equal(denied.headers.get('x-sluice-policy'), 'contractors-no-edits');
+    assert.match(denied.message, /contractors may not offer edit tools/);
+    // The same request from a key without the role, and the contractor without edit tools, pass.
+    await openai(alice).chat.completions.create({
+      model: 'fake-openai/gpt-fake-mini', messages: [{ role: 'user', content: 'hi' }], tools: [edit],
+    });
+    await openai(carl).chat.completions.create({ model: 'fake-openai/gpt-fake-mini', messages: [{ role: 'user', content: 'hi' }] });
+
+    // Ian's prompt carries an email (redacted by his rule): the ledger counts the kind, not the text.
+    await openai(ian).chat.completions.create({
+      model: 'fake-openai/gpt-fake-mini', messages: [{ role: 'user', content: 'ping ops.lead@corp-mail.net now' }],
+    });
+    const usage = async (by) => JSON.parse((await run(SLUICE_BIN,
+      ['usage', '--by', by, '--format', 'json', '--config', sluice.configPath])).stdout);
+    const pci = await poll(async () => (await usage('tag')).find((r) => r.tag === 'pci' && r.requests >= 3));
+    assert.ok(pci, 'payments requests are counted under their policy tag');
+    const email = await poll(async () => (await usage('finding')).find((r) => r.finding === 'email'));
+    assert.ok(email && email.requests >= 1, 'the email finding is counted by kind');
+    const db = readFileSync(join(dir, 'sluice.db'));
+    assert.equal(db.includes('ops.lead@corp-mail.net'), false, 'the ledger keeps no finding text');
   });
 
   test('hot reload: a good change in force within 5 s under load with no failed request; a bad one rejected with line:column', { timeout: 60_000 }, async () => {

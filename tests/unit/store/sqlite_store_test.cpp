@@ -36,6 +36,7 @@ void expect_key_eq(const KeyRecord& a, const KeyRecord& b) {
   EXPECT_EQ(a.user, b.user);
   EXPECT_EQ(a.team, b.team);
   EXPECT_EQ(a.project, b.project);
+  EXPECT_EQ(a.role, b.role);
   EXPECT_EQ(a.models, b.models);
   EXPECT_EQ(a.budget_usd, b.budget_usd);
   EXPECT_EQ(a.budget_period, b.budget_period);
@@ -76,6 +77,10 @@ void expect_usage_eq(const UsageRow& a, const UsageRow& b) {
   EXPECT_EQ(a.ttfb_ms, b.ttfb_ms);
   EXPECT_EQ(a.status, b.status);
   EXPECT_EQ(a.attempts, b.attempts);
+  EXPECT_EQ(a.intent, b.intent);
+  EXPECT_EQ(a.risk, b.risk);
+  EXPECT_EQ(a.tags, b.tags);
+  EXPECT_EQ(a.findings, b.findings);
 }
 
 KeyRecord full_key() {
@@ -87,6 +92,7 @@ KeyRecord full_key() {
   k.user = "alice";
   k.team = "payments";
   k.project = "checkout";
+  k.role = "contractor";
   k.models = {"claude-*", "gpt-5", "gemini-2.5-pro"};
   k.budget_usd = 12.5;
   k.budget_period = "7d";
@@ -121,6 +127,40 @@ TEST_F(SqliteStore, MigrationsRunOnceAcrossOpens) {
   EXPECT_EQ(count(db_path(), "SELECT MAX(version) FROM schema_migrations"),
             latest_schema_version());
   EXPECT_EQ(count(db_path(), "SELECT value FROM meta WHERE name = 'keys_generation'"), 0);
+}
+
+// A gateway upgraded in place: keys and ledger rows written before version 4 read back with
+// no role, no tags or findings and "not classified".
+TEST_F(SqliteStore, Version4KeepsEarlierKeysAndRows) {
+  {
+    sqlite::Db db(db_path());
+    db.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_ms BIGINT)");
+    for (const Migration& m : migrations()) {
+      if (m.version > 3) break;
+      db.exec(m.sql);
+      if (m.then) m.then(db);
+      const auto mark =
+          "INSERT INTO schema_migrations VALUES (" + std::to_string(m.version) + ", 0)";
+      db.exec(mark.c_str());
+    }
+    db.exec(
+        "INSERT INTO keys VALUES ('key_old', 'old', 'h', 'p', 'u', 't', 'pr', '', 0, '', 'block', "
+        "0, 0, '', '', 0, 1, 0, 0, 0)");
+    db.exec(
+        "INSERT INTO usage VALUES ('req_old', 5, '1970-01-01', 'key_old', 'old', 'u', 't', 'pr', "
+        "'anthropic', 'm', 'm', 'p', 'r', 1, 2, 0, 0, 0, 0.5, 0, 10, 5, 200, 1)");
+  }
+  auto s = open_sqlite(db_path());
+  const auto k = s->find_key("key_old");
+  ASSERT_TRUE(k);
+  EXPECT_EQ(k->role, "");
+  const auto rows = s->usage_rows({});
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].intent, "");
+  EXPECT_EQ(rows[0].risk, -1);
+  EXPECT_TRUE(rows[0].tags.empty());
+  EXPECT_TRUE(rows[0].findings.empty());
+  EXPECT_NEAR(rows[0].cost_usd, 0.5, 1e-12);
 }
 
 TEST_F(SqliteStore, MigrationVersionsAreConsecutiveFromOne) {
@@ -287,6 +327,10 @@ TEST_F(SqliteStore, UsageRoundTripsEveryField) {
   a.ttfb_ms = 321;
   a.status = 200;
   a.attempts = 2;
+  a.intent = "high_stakes";
+  a.risk = 0.875;
+  a.tags = {"payments", "reviewed"};
+  a.findings = {"email=2", "aws_access_key=1"};
   UsageRow b;  // defaults: empty strings, ttfb -1, not estimated
   b.request_id = "req_b";
   b.time_ms = a.time_ms + 1;
@@ -415,6 +459,53 @@ TEST_F(SqliteStore, UsageTotalsByEveryGroup) {
   EXPECT_EQ(late[0].group, "ops");
   EXPECT_EQ(late[0].requests, 1);
   EXPECT_EQ(late[1].group, "(none)");
+}
+
+// What policy, the guardrails and the classifier said, per request: finance and security ask
+// "what did high-stakes work cost", "which tag", "how many requests carried a secret".
+TEST_F(SqliteStore, UsageTotalsByIntentTagAndFinding) {
+  auto s = open_sqlite(db_path());
+  auto row = [](std::string id, double cost, std::string intent, std::vector<std::string> tags,
+                std::vector<std::string> findings, int status = 200) {
+    UsageRow r = usage(std::move(id), 100, "ci", cost);
+    r.intent = std::move(intent);
+    r.risk = r.intent.empty() ? -1 : 0.5;
+    r.tags = std::move(tags);
+    r.findings = std::move(findings);
+    r.status = status;
+    return r;
+  };
+  s->append_usage(std::vector<UsageRow>{
+      row("a", 1.0, "high_stakes", {"payments", "council"}, {"email=2"}),
+      row("b", 0.5, "high_stakes", {"payments"}, {"email=1", "aws_access_key=1"}, 500),
+      row("c", 0.25, "trivial_edit", {}, {}), row("d", 0.125, "", {"council"}, {})});
+
+  const auto by_intent = s->usage_totals(UsageGroup::Intent, {});
+  ASSERT_EQ(by_intent.size(), 3u);
+  EXPECT_EQ(by_intent[0].group, "high_stakes");
+  EXPECT_EQ(by_intent[0].requests, 2);
+  EXPECT_NEAR(by_intent[0].cost_usd, 1.5, 1e-12);
+  EXPECT_EQ(by_intent[0].errors, 1);
+  EXPECT_EQ(by_intent[1].group, "trivial_edit");
+  EXPECT_EQ(by_intent[2].group, "(none)");  // not classified
+
+  // A row counts under each of its tags; rows without tags are not listed.
+  const auto by_tag = s->usage_totals(UsageGroup::Tag, {});
+  ASSERT_EQ(by_tag.size(), 2u);
+  EXPECT_EQ(by_tag[0].group, "payments");
+  EXPECT_EQ(by_tag[0].requests, 2);
+  EXPECT_NEAR(by_tag[0].cost_usd, 1.5, 1e-12);
+  EXPECT_EQ(by_tag[1].group, "council");
+  EXPECT_NEAR(by_tag[1].cost_usd, 1.125, 1e-12);
+
+  // Findings group by kind: requests that carried it (the row keeps the counts).
+  const auto by_finding = s->usage_totals(UsageGroup::Finding, {});
+  ASSERT_EQ(by_finding.size(), 2u);
+  EXPECT_EQ(by_finding[0].group, "email");
+  EXPECT_EQ(by_finding[0].requests, 2);
+  EXPECT_EQ(by_finding[1].group, "aws_access_key");
+  EXPECT_EQ(by_finding[1].requests, 1);
+  EXPECT_EQ(s->usage_totals(UsageGroup::Finding, {200, 300}).size(), 0u);  // the window applies
 }
 
 TEST_F(SqliteStore, SpendSinceEachScope) {
