@@ -104,6 +104,7 @@ class AccountStage final : public Stage {
     if (ex.intel) {
       row.intent = std::string(intel::intent_name(ex.intel->intent));
       row.risk = ex.intel->risk;
+      if (ex.intel->blast) row.blast_radius = ex.intel->blast->dependents;
     }
     if (ex.policy) row.tags.assign(ex.policy->tags.begin(), ex.policy->tags.end());
     for (const auto& [kind, n] : ex.guard_findings) {

@@ -63,6 +63,7 @@ struct UsageRow {
   int attempts = 0;
   std::string intent;                 // the classifier's intent ("" = not classified)
   double risk = -1;                   // the classifier's risk in [0, 1]; -1 = not classified
+  std::int64_t blast_radius = -1;     // dependents of the touched files; -1 = no graph lookup
   std::vector<std::string> tags;      // the policy's `tag` labels
   std::vector<std::string> findings;  // guardrail findings as "kind=count", request and answer
 };

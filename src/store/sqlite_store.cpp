@@ -38,7 +38,8 @@ constexpr std::string_view kUsageColumns[] = {
     "request_id", "time_ms", "day", "key_id", "key_name", "user_name", "team", "project", "wire",
     "requested_model", "served_model", "provider", "route", "input_tokens", "output_tokens",
     "cached_tokens", "cache_write_tokens", "reasoning_tokens", "cost_usd", "estimated",
-    "latency_ms", "ttfb_ms", "status", "attempts", "intent", "risk", "tags", "findings"};
+    "latency_ms", "ttfb_ms", "status", "attempts", "intent", "risk", "blast_radius", "tags",
+    "findings"};
 // clang-format on
 
 constexpr std::string_view kEventColumns[] = {"time_ms", "kind", "scope", "detail"};
@@ -117,7 +118,7 @@ void bind_usage(Stmt& s, const UsageRow& r) {
              r.wire, r.requested_model, r.served_model, r.provider, r.route, r.input_tokens,
              r.output_tokens, r.cached_tokens, r.cache_write_tokens, r.reasoning_tokens, r.cost_usd,
              r.estimated ? 1 : 0, r.latency_ms, r.ttfb_ms, r.status, r.attempts, r.intent, r.risk,
-             core::join(r.tags, ","), core::join(r.findings, ","));
+             r.blast_radius, core::join(r.tags, ","), core::join(r.findings, ","));
 }
 
 UsageRow read_usage(const Stmt& s) {
@@ -149,6 +150,7 @@ UsageRow read_usage(const Stmt& s) {
   r.attempts = static_cast<int>(s.int64(c++));
   r.intent = s.text(c++);
   r.risk = s.real(c++);
+  r.blast_radius = s.int64(c++);
   r.tags = core::split_list(s.text(c++));
   r.findings = core::split_list(s.text(c++));
   return r;

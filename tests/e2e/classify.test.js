@@ -88,4 +88,15 @@ describe('classification on the request path', () => {
     const r = rec.record ?? rec;
     assert.equal(r.intel.blast_radius, undefined);
   });
+
+  test('the ledger keeps each request\'s intent, and sluice usage sums spend by intent', opts, async () => {
+    const usage = () => JSON.parse(spawnSync(SLUICE_BIN,
+      ['usage', '--by', 'intent', '--format', 'json', '--config', sluice.configPath], { encoding: 'utf8' }).stdout);
+    // The three requests above (high_stakes, trivial_edit, chat) are in the ledger by now or soon.
+    const rows = await poll(() => {
+      const r = usage();
+      return ['high_stakes', 'trivial_edit', 'chat'].every((i) => r.some((x) => x.intent === i)) ? r : null;
+    });
+    assert.ok(rows, 'every intent has a ledger row');
+  });
 });

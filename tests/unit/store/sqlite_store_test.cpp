@@ -79,6 +79,7 @@ void expect_usage_eq(const UsageRow& a, const UsageRow& b) {
   EXPECT_EQ(a.attempts, b.attempts);
   EXPECT_EQ(a.intent, b.intent);
   EXPECT_EQ(a.risk, b.risk);
+  EXPECT_EQ(a.blast_radius, b.blast_radius);
   EXPECT_EQ(a.tags, b.tags);
   EXPECT_EQ(a.findings, b.findings);
 }
@@ -158,6 +159,7 @@ TEST_F(SqliteStore, Version4KeepsEarlierKeysAndRows) {
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].intent, "");
   EXPECT_EQ(rows[0].risk, -1);
+  EXPECT_EQ(rows[0].blast_radius, -1);
   EXPECT_TRUE(rows[0].tags.empty());
   EXPECT_TRUE(rows[0].findings.empty());
   EXPECT_NEAR(rows[0].cost_usd, 0.5, 1e-12);
@@ -329,6 +331,7 @@ TEST_F(SqliteStore, UsageRoundTripsEveryField) {
   a.attempts = 2;
   a.intent = "high_stakes";
   a.risk = 0.875;
+  a.blast_radius = 42;
   a.tags = {"payments", "reviewed"};
   a.findings = {"email=2", "aws_access_key=1"};
   UsageRow b;  // defaults: empty strings, ttfb -1, not estimated
