@@ -11,6 +11,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/auto.hpp"
 #include "cli/commands.hpp"
 #include "cli/graph_source.hpp"
 #include "core/log.hpp"
@@ -281,6 +282,14 @@ void add_intel(CLI::App& app) {
                 "Repository in the graph (default: the only one, or the one holding the current "
                 "folder)");
   c->callback([classify] { fail_on(run_classify(*classify)); });
+
+  auto stats = std::make_shared<OutcomeStatsOptions>();
+  auto* st = intel->add_subcommand(
+      "stats", "What auto routing has learned: outcomes and traffic share per (intent, model)");
+  st->add_option("--db", stats->db, "The gateway's database (default: the config's store.path)");
+  st->add_option("-c,--config", stats->config_path, "Config file whose store to read");
+  st->add_flag("--json", stats->json, "Print JSON");
+  st->callback([stats] { fail_on(print_outcome_stats(*stats)); });
 }
 
 }  // namespace sluice::cli

@@ -7,9 +7,11 @@
 
 #include <iostream>
 
+#include "cli/auto.hpp"
 #include "cli/commands.hpp"
 #include "cli/config_source.hpp"
 #include "core/log.hpp"
+#include "routing/auto_table.hpp"
 #include "routing/explain.hpp"
 
 namespace sluice::cli {
@@ -26,9 +28,27 @@ struct RouteOptions {
   bool json_output_format = false;
   bool reasoning = false;
   bool json = false;
+  std::string tier;       // auto only
+  std::string direction;  // auto only
 };
 
 int run_route(const RouteOptions& o) {
+  if (routing::is_auto_name(o.model)) {
+    AutoExplainOptions a{o.config_path, o.prompt, o.tier, o.direction};
+    if (o.model != "auto") {
+      const auto parsed = routing::parse_auto_name(o.model);
+      if (const auto* msg = std::get_if<std::string>(&parsed)) {
+        log::error("{}", *msg);
+        return 2;
+      }
+      const auto& n = std::get<routing::AutoName>(parsed);
+      if (n.tier && a.tier.empty()) a.tier = std::string(core::to_string(*n.tier));
+      if (n.direction && a.direction.empty()) {
+        a.direction = std::string(core::to_string(*n.direction));
+      }
+    }
+    return explain_auto(a);
+  }
   auto cfg = load_config(find_config(o.config_path));
   if (!cfg) return 2;
   auto wire = protocol::family_from_string(o.wire);
@@ -68,6 +88,8 @@ void add_route(CLI::App& app) {
   cmd->add_flag("--reasoning", opt->reasoning, "The request asks for reasoning");
   cmd->add_option("--wire", opt->wire, "The client's wire: openai, anthropic or gemini");
   cmd->add_flag("--json", opt->json, "Print the explanation as JSON (as GET /admin/route)");
+  cmd->add_option("--tier", opt->tier, "auto only: force the tier (fast, balanced, frontier)");
+  cmd->add_option("--direction", opt->direction, "auto only: cost, speed or quality");
   cmd->callback([opt] {
     const int rc = run_route(*opt);
     if (rc != 0) throw CLI::RuntimeError(rc);

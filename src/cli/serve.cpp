@@ -18,6 +18,7 @@
 #include "core/file_watch.hpp"
 #include "core/log.hpp"
 #include "governance/period.hpp"
+#include "intel/learner.hpp"
 #include "intel/runtime.hpp"
 #include "pipeline/gateway.hpp"
 #include "providers/discovery.hpp"
@@ -187,7 +188,16 @@ int serve(const ServeOptions& opt) {
                                                          checkpoint_options(*cfg));
   }
   governance->ledger().submit(config_event("config_loaded", *cfg, path));
-  pipeline::Gateway gateway(holder, governance.get());
+  // Auto routing's outcome statistics, kept across reloads like health (store.path needs a
+  // restart anyway).
+  std::unique_ptr<intel::Learner> learner;
+  try {
+    learner = std::make_unique<intel::Learner>(cfg->store.path);
+  } catch (const std::exception& e) {
+    log::error("cannot open the outcome statistics: {}", e.what());
+    return 1;
+  }
+  pipeline::Gateway gateway(holder, governance.get(), learner.get());
   std::unique_ptr<http::Server> server;
   try {
     server = http::Server::create(
@@ -276,6 +286,7 @@ int serve(const ServeOptions& opt) {
   signals_ioc.stop();
   signal_thread.join();
   for (auto& t : discovery) t.join();
+  learner.reset();       // its writer commits the pending notes and statistics
   governance.reset();    // the ledger writer commits every row before this returns
   checkpointer->stop();  // and this signs the chain's tail
   log::info("stopped");

@@ -13,6 +13,7 @@
 #include <variant>
 #include <vector>
 
+#include "core/auto_config.hpp"
 #include "core/model_info.hpp"
 #include "guard/config.hpp"
 #include "protocol/wire.hpp"
@@ -209,6 +210,9 @@ struct Config {
   std::string region;  // this deployment's region tag, for policy rules (`region:` matches)
   // `intel:` (intel/settings.hpp): request classification and the code graph; null without it.
   std::shared_ptr<const intel::Settings> intel;
+  // `auto:` — the tiers behind the model names auto, auto:TIER, auto:TIER:DIRECTION (defaults
+  // apply without the section).
+  AutoConfig autoroute;
   ReloadConfig reload;
   // What a reload reads besides the config file: the policy's rule and skill files and their
   // directories (a file added to one counts as a change).

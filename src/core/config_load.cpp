@@ -149,7 +149,8 @@ struct Loader {
                                        "admin",      "store",       "auth",
                                        "budgets",    "rate_limits", "service_tiers",
                                        "audit",      "guardrails",  "policy",
-                                       "reload",     "region",      "intel"});
+                                       "reload",     "region",      "intel",
+                                       "auto"});
     if (root["listen"]) cfg.listen = scalar(root["listen"], "listen");
     if (root["threads"]) {
       try {
@@ -184,6 +185,7 @@ struct Loader {
     load_governance(root, cfg.governance);
     if (root["guardrails"]) cfg.guardrails = guard::read_guard_config(root["guardrails"]);
     if (const auto in = root["intel"]) load_intel(in);
+    if (const auto au = root["auto"]) load_auto(au, cfg);
     if (root["region"]) cfg.region = scalar(root["region"], "region");
     if (root["policy"]) policy_paths = policy::parse_policy_section(root["policy"], cfg.source);
     if (const auto r = root["reload"]) {

@@ -28,6 +28,9 @@ void load_audit(const YAML::Node& audit, AuditConfig& a, StoreConfig& s,
 /// auth, budgets, rate_limits and service_tiers (top-level keys).
 void load_governance(const YAML::Node& root, GovernanceConfig& g);
 
+/// `auto:` (after providers; `models` entries must name a configured provider).
+void load_auto(const YAML::Node& node, Config& cfg);
+
 /// The shipped catalog (data/catalog.yaml, compiled in), parsed once.
 const std::vector<ModelInfo>& shipped_catalog();
 const ModelInfo* find_shipped_model(std::string_view id);

@@ -1,6 +1,7 @@
 #include "intel/runtime.hpp"
 
 #include "intel/features.hpp"
+#include "intel/learner.hpp"
 
 namespace sluice::intel {
 
@@ -34,6 +35,9 @@ std::optional<Assessment> Runtime::assess(protocol::Endpoint endpoint, std::stri
     if (auto report = registry_.blast_radius(repo, *signals)) a.blast = report->radius;
   }
   a.risk = risk(p, *signals, a.blast);
+  if (!signals->latest_instruction.empty()) a.task_hash = task_hash(signals->latest_instruction);
+  a.turns = signals->turns;
+  a.tool_error = signals->tool_error;
   return a;
 }
 

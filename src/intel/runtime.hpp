@@ -22,6 +22,11 @@ struct Assessment {
   double risk = 0;
   std::optional<BlastRadius> blast;  // when the request's repository has a graph
   std::string repo;                  // the repository looked up ("" when none was named)
+  // For the outcome learner's implicit signals (intel/learner.hpp): the task (a hash of the
+  // latest instruction), the conversation's length, and whether the last tool result failed.
+  std::uint64_t task_hash = 0;
+  std::uint32_t turns = 0;
+  bool tool_error = false;
 };
 
 class Runtime {

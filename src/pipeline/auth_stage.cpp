@@ -7,12 +7,10 @@
 #include "governance/keys.hpp"
 #include "governance/period.hpp"
 #include "pipeline/pipeline.hpp"
+#include "routing/auto_table.hpp"
 
 namespace sluice::pipeline {
-namespace {
 
-/// The key as each SDK sends it: OpenAI `Authorization: Bearer`, Anthropic `x-api-key` (or a
-/// bearer token, as Claude Code sends ANTHROPIC_AUTH_TOKEN), Gemini `x-goog-api-key` or `?key=`.
 std::string presented_key(const http::Request& req) {
   if (const auto bearer = http::bearer_token(req.headers); !bearer.empty()) {
     return std::string(bearer);
@@ -21,6 +19,8 @@ std::string presented_key(const http::Request& req) {
   if (const auto* k = http::find_header(req.headers, "x-goog-api-key")) return *k;
   return http::query_param(req.query(), "key").value_or("");
 }
+
+namespace {
 
 core::GatewayError unauthenticated(std::string message) {
   return {core::ErrorKind::Unauthenticated, std::move(message), "", "invalid_api_key"};
@@ -60,7 +60,9 @@ class AuthStage final : public Stage {
           ex, unauthenticated(key->label + " expired at " + governance::iso8601(rec.expires_ms)));
     }
     ex.key = key;
-    if (!governance::model_allowed(rec.models, ex.requested_model)) {
+    // An auto name is narrowed to the allowed models of its tier by the route stage instead.
+    if (!routing::is_auto_name(ex.requested_model) &&
+        !governance::model_allowed(rec.models, ex.requested_model)) {
       core::GatewayError err{core::ErrorKind::PermissionDenied,
                              "model '" + ex.requested_model + "' is not allowed for " + key->label +
                                  "; allowed: " + core::join(rec.models, ", "),

@@ -22,6 +22,10 @@
 #include "providers/runtime.hpp"
 #include "routing/plan.hpp"
 
+namespace sluice::intel {
+class Learner;
+}
+
 namespace sluice::pipeline {
 
 using Clock = std::chrono::steady_clock;
@@ -36,7 +40,8 @@ struct Exchange {
   http::ResponseWriter& writer;  // = slot; what stages answer through
   std::string request_id;
   protocol::Endpoint endpoint = protocol::Endpoint::ChatCompletions;
-  providers::SnapshotPtr snapshot;  // the config generation this request runs under
+  providers::SnapshotPtr snapshot;    // the config generation this request runs under
+  intel::Learner* learner = nullptr;  // outcome statistics for auto routing (null: none)
 
   // ingress
   std::size_t request_bytes = 0;  // the body's size as received (the audit moves the body)
@@ -64,6 +69,7 @@ struct Exchange {
       parsed;  // when routing had to read the request (translation reuses it)
   std::vector<routing::Target> direct;  // the targets of a name that is not a route
   routing::Plan plan;                   // candidates in the order execute tries them
+  bool auto_routed = false;             // the model was auto, auto:TIER or auto:TIER:DIRECTION
 
   // budget
   governance::Reservation reservation;  // worst-case cost held until the request settles

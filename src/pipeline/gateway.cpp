@@ -6,7 +6,9 @@
 #include <atomic>
 #include <random>
 
+#include "pipeline/feedback.hpp"
 #include "protocol/errors.hpp"
+#include "routing/auto_table.hpp"
 
 namespace sluice::pipeline {
 namespace {
@@ -67,8 +69,12 @@ std::string new_request_id() {
   return buf;
 }
 
-Gateway::Gateway(providers::SnapshotHolder& snapshots, governance::Governance* governance)
-    : snapshots_(snapshots), governance_(governance), pipeline_(make_default_pipeline()) {}
+Gateway::Gateway(providers::SnapshotHolder& snapshots, governance::Governance* governance,
+                 intel::Learner* learner)
+    : snapshots_(snapshots),
+      governance_(governance),
+      learner_(learner),
+      pipeline_(make_default_pipeline()) {}
 
 http::LocalReply Gateway::local_reply(const http::Request& req, int status,
                                       std::string_view message) const {
@@ -98,6 +104,17 @@ struct ModelEntry {
 
 std::vector<ModelEntry> model_entries(const providers::Snapshot& snap) {
   std::vector<ModelEntry> entries;
+  // auto and auto:TIER for each tier that has candidates (the :DIRECTION forms are not
+  // listed: three times as many names that say nothing new).
+  bool any_auto = false;
+  for (std::size_t t = 0; t < core::kAutoTiers; ++t) {
+    const auto tier = static_cast<core::AutoTier>(t);
+    if (snap.autos && snap.autos->candidates(tier) > 0) {
+      any_auto = true;
+      entries.push_back({"auto:" + std::string(core::to_string(tier)), "sluice-auto"});
+    }
+  }
+  if (any_auto) entries.insert(entries.begin(), {"auto", "sluice-auto"});
   for (const auto& r : snap.config.routes) entries.push_back({r.name, "sluice-route"});
   for (const auto& [alias, target] : snap.config.aliases)
     entries.push_back({alias, "sluice-alias"});
@@ -214,7 +231,17 @@ boost::asio::awaitable<void> Gateway::handle(http::Request& req, http::ResponseW
     ex.endpoint = *ep;
     ex.snapshot = snapshots_.get();
     ex.governance = governance_;
+    ex.learner = learner_;
     co_return co_await pipeline_.run(ex);
+  }
+  if (path == "/v1/feedback" || path == "/feedback") {
+    if (req.method != "POST") {
+      co_return co_await error(
+          core::ErrorKind::MethodNotAllowed,
+          req.method + " is not allowed on " + std::string(path) + "; use POST");
+    }
+    auto [status, body] = feedback_reply(req, governance_, learner_, id);
+    co_return co_await send_json(w, status, std::move(body), id);
   }
   if (path.starts_with("/admin/")) co_return co_await admin(req, w, id);
   if (req.method == "GET" || req.method == "HEAD") {
@@ -237,8 +264,8 @@ boost::asio::awaitable<void> Gateway::handle(http::Request& req, http::ResponseW
       core::ErrorKind::NotFound,
       "no such endpoint: " + req.method + " " + std::string(path) +
           ". sluice serves POST /v1/chat/completions, /v1/responses, /v1/embeddings, "
-          "/v1/messages, /v1/messages/count_tokens, /v1beta/models/{model}:generateContent "
-          "and GET /v1/models");
+          "/v1/messages, /v1/messages/count_tokens, /v1beta/models/{model}:generateContent, "
+          "/v1/feedback and GET /v1/models");
 }
 
 }  // namespace sluice::pipeline

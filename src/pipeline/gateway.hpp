@@ -14,9 +14,11 @@ namespace sluice::pipeline {
 
 class Gateway {
  public:
-  /// `governance` (may be null: no auth, budgets or ledger) outlives the gateway.
+  /// `governance` (may be null: no auth, budgets or ledger) and `learner` (may be null: auto
+  /// routing does not learn, feedback finds nothing) outlive the gateway.
   explicit Gateway(providers::SnapshotHolder& snapshots,
-                   governance::Governance* governance = nullptr);
+                   governance::Governance* governance = nullptr,
+                   intel::Learner* learner = nullptr);
 
   boost::asio::awaitable<void> handle(http::Request& req, http::ResponseWriter& w);
   http::LocalReply local_reply(const http::Request& req, int status,
@@ -34,6 +36,7 @@ class Gateway {
 
   providers::SnapshotHolder& snapshots_;
   governance::Governance* governance_;
+  intel::Learner* learner_;
   Pipeline pipeline_;
   std::atomic<bool> draining_{false};
 };

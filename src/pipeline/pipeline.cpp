@@ -42,6 +42,7 @@ Pipeline make_default_pipeline() {
   stages.push_back(make_auth_stage());
   stages.push_back(make_guard_stage());
   stages.push_back(make_classify_stage());
+  stages.push_back(make_learn_stage());
   stages.push_back(make_policy_stage());
   stages.push_back(make_route_stage());
   stages.push_back(make_budget_stage());

@@ -38,6 +38,12 @@ StagePtr make_audit_stage();
 StagePtr make_guard_stage();
 StagePtr make_classify_stage();
 StagePtr make_policy_stage();
+StagePtr make_learn_stage();
+
+/// The virtual key as each SDK sends it: OpenAI `Authorization: Bearer`, Anthropic `x-api-key`
+/// (or a bearer token, as Claude Code sends ANTHROPIC_AUTH_TOKEN), Gemini `x-goog-api-key` or
+/// `?key=`. "" when none is sent.
+std::string presented_key(const http::Request& req);
 
 /// audit.enabled and durability: strict for this request.
 bool audit_is_strict(const Exchange& ex);

@@ -9,9 +9,17 @@ boost::asio::awaitable<void> ResponseTap::run_hook() {
   co_await hook();
 }
 
+void ResponseTap::run_note(int status) {
+  if (!note_) return;
+  auto note = std::move(note_);
+  note_ = nullptr;
+  note(status);
+}
+
 boost::asio::awaitable<bool> ResponseTap::send(int status, http::Headers headers,
                                                std::string body) {
   if (keep_) kept_ += body;
+  run_note(status);
   co_await run_hook();
   co_return co_await inner_.send(status, std::move(headers), std::move(body));
 }
@@ -22,6 +30,7 @@ boost::asio::awaitable<bool> ResponseTap::write_chunk(std::string_view data) {
 }
 
 boost::asio::awaitable<bool> ResponseTap::end_stream() {
+  run_note(stream_status_);
   co_await run_hook();
   co_return co_await inner_.end_stream();
 }

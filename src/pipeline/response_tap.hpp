@@ -28,9 +28,14 @@ class ResponseTap final : public http::ResponseWriter {
   }
   /// Runs once, just before send() writes or end_stream() ends the response.
   void before_finish(FinishHook hook) { hook_ = std::move(hook); }
+  /// Runs once, synchronously, just before the last bytes of a response leave, with its
+  /// status: whatever a client may do as soon as it has the answer (POST /v1/feedback) must
+  /// find what this records.
+  void on_finish(std::function<void(int status)> note) { note_ = std::move(note); }
 
   boost::asio::awaitable<bool> send(int status, http::Headers headers, std::string body) override;
   boost::asio::awaitable<bool> start_stream(int status, http::Headers headers) override {
+    stream_status_ = status;
     return inner_.start_stream(status, std::move(headers));
   }
   boost::asio::awaitable<bool> write_chunk(std::string_view data) override;
@@ -42,11 +47,14 @@ class ResponseTap final : public http::ResponseWriter {
 
  private:
   boost::asio::awaitable<void> run_hook();
+  void run_note(int status);
 
   http::ResponseWriter& inner_;
   bool keep_ = false;
   std::string kept_;
   FinishHook hook_;
+  std::function<void(int)> note_;
+  int stream_status_ = 0;
 };
 
 }  // namespace sluice::pipeline

@@ -7,8 +7,10 @@
 
 #include "governance/cost.hpp"
 #include "governance/period.hpp"
+#include "pipeline/auto_route.hpp"
 #include "pipeline/pipeline.hpp"
 #include "protocol/codec.hpp"
+#include "routing/auto_table.hpp"
 
 namespace sluice::pipeline {
 namespace {
@@ -36,6 +38,19 @@ class RouteStage final : public Stage {
   std::string_view name() const override { return "route"; }
 
   boost::asio::awaitable<Verdict> on_request(Exchange& ex) override {
+    if (routing::is_auto_name(ex.requested_model)) {
+      auto traits = read_traits(ex);
+      if (auto* err = std::get_if<core::GatewayError>(&traits)) {
+        co_return co_await respond_error(ex, std::move(*err));
+      }
+      routing::PlanOptions opts;
+      opts.seed = routing::random_seed();
+      const routing::BudgetView budget = budget_view(ex);
+      if (budget) opts.budget = &budget;
+      auto failed = plan_auto(ex, std::get<routing::RequestTraits>(traits), opts);
+      if (failed) co_return co_await respond_error(ex, std::move(*failed));
+      co_return Verdict::Continue;
+    }
     auto r = providers::resolve_model(*ex.snapshot, protocol::family_of(ex.endpoint),
                                       ex.requested_model);
     if (auto* err = std::get_if<core::GatewayError>(&r)) {
@@ -49,25 +64,33 @@ class RouteStage final : public Stage {
       ex.plan = routing::plan_direct(ex.direct, routing_cfg);
       co_return Verdict::Continue;
     }
-    // A route chooses by what the request needs (tools, images, size), so read it once here;
-    // translation reuses the parse.
-    routing::RequestTraits traits;
-    if (const auto* codec = protocol::codec_for(ex.endpoint)) {
-      protocol::RequestContext ctx{ex.endpoint, ex.requested_model,
-                                   ex.endpoint == protocol::Endpoint::StreamGenerate};
-      auto parsed = codec->parse_request(ex.request.body, ctx);
-      if (auto* err = std::get_if<core::GatewayError>(&parsed)) {
-        co_return co_await respond_error(ex, std::move(*err));
-      }
-      ex.parsed = std::move(std::get<ir::Request>(parsed));
-      traits = routing::traits_of(*ex.parsed);
+    auto traits = read_traits(ex);
+    if (auto* err = std::get_if<core::GatewayError>(&traits)) {
+      co_return co_await respond_error(ex, std::move(*err));
     }
     routing::PlanOptions opts;
     opts.seed = routing::random_seed();
     const routing::BudgetView budget = budget_view(ex);
     if (budget) opts.budget = &budget;
-    ex.plan = routing::plan_route(*ex.resolution->route, traits, routing_cfg, opts);
+    ex.plan = routing::plan_route(*ex.resolution->route, std::get<routing::RequestTraits>(traits),
+                                  routing_cfg, opts);
     co_return Verdict::Continue;
+  }
+
+ private:
+  /// A route (or auto tier) chooses by what the request needs (tools, images, size), so the
+  /// request is read once here; translation reuses the parse.
+  static std::variant<routing::RequestTraits, core::GatewayError> read_traits(Exchange& ex) {
+    routing::RequestTraits traits;
+    if (const auto* codec = protocol::codec_for(ex.endpoint)) {
+      protocol::RequestContext ctx{ex.endpoint, ex.requested_model,
+                                   ex.endpoint == protocol::Endpoint::StreamGenerate};
+      auto parsed = codec->parse_request(ex.request.body, ctx);
+      if (auto* err = std::get_if<core::GatewayError>(&parsed)) return std::move(*err);
+      ex.parsed = std::move(std::get<ir::Request>(parsed));
+      traits = routing::traits_of(*ex.parsed);
+    }
+    return traits;
   }
 };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "routing/auto_table.hpp"
 #include "routing/health.hpp"
 #include "routing/routes.hpp"
 
@@ -63,6 +64,7 @@ SnapshotPtr make_snapshot(
   }
   snap->config = std::move(config);
   snap->routes = routing::build_routes(*snap);
+  snap->autos = routing::build_auto(*snap);
   return snap;
 }
 

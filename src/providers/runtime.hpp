@@ -19,6 +19,7 @@
 namespace sluice::routing {
 class HealthRegistry;
 class RouteTable;
+class AutoTable;
 class TargetHealth;
 struct Route;
 }  // namespace sluice::routing
@@ -52,6 +53,7 @@ struct Snapshot {
   Catalog catalog;
   std::shared_ptr<routing::HealthRegistry> health;  // outlives snapshots (kept across reloads)
   std::shared_ptr<const routing::RouteTable> routes;
+  std::shared_ptr<const routing::AutoTable> autos;  // the candidates of auto, auto:TIER[:DIR]
   std::shared_ptr<const guard::Guard> guard;    // compiled guardrails; null without `guardrails:`
   std::shared_ptr<const intel::Runtime> intel;  // classifier and graphs; null without `intel:`
   std::uint64_t generation = 0;

@@ -175,6 +175,30 @@ ALTER TABLE usage ADD COLUMN blast_radius BIGINT NOT NULL DEFAULT -1;
 ALTER TABLE usage ADD COLUMN tags TEXT NOT NULL DEFAULT '';
 ALTER TABLE usage ADD COLUMN findings TEXT NOT NULL DEFAULT '';
 )sql"},
+    // Routes that learn (intel/outcome_store): a note per answered request, so feedback can
+    // find its intent and model, and the per (intent, model) outcome statistics.
+    {5, R"sql(
+CREATE TABLE outcome_requests (
+  request_id TEXT PRIMARY KEY,
+  key_id TEXT NOT NULL,
+  intent TEXT NOT NULL,
+  model TEXT NOT NULL,
+  time_ms BIGINT NOT NULL,
+  auto_routed INTEGER NOT NULL,
+  outcomes BIGINT NOT NULL,
+  task_hash BIGINT NOT NULL,
+  turns BIGINT NOT NULL
+);
+CREATE INDEX outcome_requests_time ON outcome_requests (time_ms);
+CREATE TABLE outcome_stats (
+  intent TEXT NOT NULL,
+  model TEXT NOT NULL,
+  successes DOUBLE PRECISION NOT NULL,
+  failures DOUBLE PRECISION NOT NULL,
+  picks BIGINT NOT NULL,
+  PRIMARY KEY (intent, model)
+);
+)sql"},
 };
 
 std::int64_t now_ms() {
