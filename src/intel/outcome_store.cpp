@@ -116,6 +116,15 @@ void OutcomeStore::commit(std::vector<Write>& batch) {
       }
     }
   }
+  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  if (now - pruned_ms_ >= 3'600'000) {
+    sq::Stmt prune(*writer_, "DELETE FROM outcome_requests WHERE time_ms < ?");
+    prune.bind(1, now - kNoteRetentionMs);
+    prune.step();
+    pruned_ms_ = now;
+  }
   tx.commit();
 }
 

@@ -1,8 +1,10 @@
 #pragma once
 // Where the learner's state lives between runs: a note per answered request (for feedback that
 // comes after a restart) and the per (intent, model) statistics, in the gateway's SQLite
-// database (migration 4). Writes are queued and committed by a background thread every 100 ms;
+// database (migration 5). Writes are queued and committed by a background thread every 100 ms;
 // reads (start-up, feedback for a request no longer in memory) use their own connection.
+// Notes older than kNoteRetention are deleted (hourly), so the table does not grow without end:
+// feedback on a request that old answers 404.
 
 #include <condition_variable>
 #include <memory>
@@ -19,6 +21,8 @@ class Db;
 }
 
 namespace sluice::intel {
+
+inline constexpr std::int64_t kNoteRetentionMs = 30LL * 24 * 3600 * 1000;  // 30 days
 
 class OutcomeStore {
  public:
@@ -53,6 +57,7 @@ class OutcomeStore {
   bool flush_now_ = false;
   std::uint64_t flushed_ = 0;  // batches committed, for flush()
   std::uint64_t wanted_ = 0;
+  std::int64_t pruned_ms_ = 0;  // when old notes were last deleted (writer thread only)
   std::condition_variable done_cv_;
   std::thread thread_;
 };

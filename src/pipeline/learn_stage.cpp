@@ -36,6 +36,10 @@ class LearnStage final : public Stage {
  private:
   static void note(Exchange& ex, int status) noexcept {
     if (!ex.target || status < 200 || status >= 300) return;
+    // Only what can teach something: a classified request (its intent's statistics) or an auto
+    // choice (the unclassified pool). Noting every request would add a row write per request
+    // to a gateway that never routes by `auto`.
+    if (!ex.intel && !ex.auto_routed) return;
     try {
       intel::OutcomeNote n;
       n.request_id = ex.request_id;

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <chrono>
 
 #include "intel/learner.hpp"
 #include "intel/outcome_store.hpp"
@@ -143,12 +144,18 @@ TEST(Learner, ChoosesTheBetterModelOnceOutcomesDiffer) {
 
 class LearnerStore : public test_support::TempDirTest {};
 
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 TEST_F(LearnerStore, StatisticsAndNotesSurviveARestart) {
   {
     Learner l(db_path());
-    l.record(note("r1", "k", "p/m"));
+    l.record(note("r1", "k", "p/m", 0, 0, now_ms()));
     l.feedback("r1", "k", Outcome::Accepted);
-    l.record(note("r2", "k", "p/m"));
+    l.record(note("r2", "k", "p/m", 0, 0, now_ms()));
     l.flush();
   }
   Learner again(db_path());
@@ -164,6 +171,19 @@ TEST_F(LearnerStore, StatisticsAndNotesSurviveARestart) {
   const auto rows = read_outcome_stats(db_path());
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_DOUBLE_EQ(rows[0].failures, 1);
+}
+
+// The notes table does not grow without end: past the retention, feedback finds nothing.
+TEST_F(LearnerStore, NotesPastTheRetentionAreDeleted) {
+  {
+    Learner l(db_path());
+    l.record(note("old", "k", "p/m", 0, 0, now_ms() - kNoteRetentionMs - 1000));
+    l.record(note("new", "k", "p/m", 0, 0, now_ms()));
+    l.flush();
+  }
+  Learner again(db_path());
+  EXPECT_EQ(again.feedback("old", "k", Outcome::Accepted).applied, Learner::Applied::NotFound);
+  EXPECT_EQ(again.feedback("new", "k", Outcome::Accepted).applied, Learner::Applied::Counted);
 }
 
 }  // namespace
