@@ -164,6 +164,21 @@ CREATE TABLE audit_lookup (
 ) WITHOUT ROWID;
 )sql",
      &sqlite::move_audit_rows_into_blocks},
+    // Councils (docs/council.md): a review call's ledger row names the request it reviewed, so
+    // its spend is charged to the same key and budgets and still told apart; one row per
+    // council, its record as JSON, looked up by the reviewed request's id.
+    {4, R"sql(
+ALTER TABLE usage ADD COLUMN council_of TEXT NOT NULL DEFAULT '';
+CREATE TABLE councils (
+  request_id TEXT PRIMARY KEY,
+  time_ms BIGINT NOT NULL,
+  key_id TEXT NOT NULL,
+  mode TEXT NOT NULL,
+  status TEXT NOT NULL,
+  decision TEXT NOT NULL,
+  detail TEXT NOT NULL
+);
+)sql"},
 };
 
 std::int64_t now_ms() {

@@ -60,6 +60,7 @@ struct UsageRow {
   std::int64_t ttfb_ms = -1;  // -1: no byte reached the client
   int status = 0;
   int attempts = 0;
+  std::string council_of;  // a council review's row: the reviewed request's id ("" otherwise)
 };
 
 /// A governance event worth keeping: a budget crossing its warning threshold, a block, a key
@@ -104,6 +105,19 @@ struct AuditRow {
   std::string index_mismatch;
 };
 
+/// A council (docs/council.md): its state and decision for queries, its whole record as JSON
+/// (`detail`, what GET /admin/council/{id} answers) and the audit record that goes with it.
+struct CouncilRow {
+  std::string request_id;  // the reviewed request
+  std::int64_t time_ms = 0;
+  std::string key_id;
+  std::string mode;      // async, gate
+  std::string status;    // decided, timeout
+  std::string decision;  // approve, concerns, reject, none
+  std::string detail;    // JSON
+  AuditRow audit;        // appended to the chain with the row
+};
+
 /// A signature over the chain up to `seq`: whoever has the public key can check every record
 /// up to there without trusting the database.
 struct AuditCheckpoint {
@@ -133,7 +147,8 @@ struct AuditQuery {
 };
 
 /// What `sluice usage` groups by.
-enum class UsageGroup { Key, User, Team, Project, Model, Day };
+/// Kind: "request" or "council" (review calls), from the raw rows.
+enum class UsageGroup { Key, User, Team, Project, Model, Day, Kind };
 
 struct UsageQuery {
   std::int64_t since_ms = 0;          // inclusive

@@ -37,7 +37,10 @@ constexpr std::string_view kUsageColumns[] = {
     "request_id", "time_ms", "day", "key_id", "key_name", "user_name", "team", "project", "wire",
     "requested_model", "served_model", "provider", "route", "input_tokens", "output_tokens",
     "cached_tokens", "cache_write_tokens", "reasoning_tokens", "cost_usd", "estimated",
-    "latency_ms", "ttfb_ms", "status", "attempts"};
+    "latency_ms", "ttfb_ms", "status", "attempts", "council_of"};
+
+constexpr std::string_view kCouncilColumns[] = {
+    "request_id", "time_ms", "key_id", "mode", "status", "decision", "detail"};
 // clang-format on
 
 constexpr std::string_view kEventColumns[] = {"time_ms", "kind", "scope", "detail"};
@@ -114,7 +117,7 @@ void bind_usage(Stmt& s, const UsageRow& r) {
   s.bind_all(r.request_id, r.time_ms, r.day, r.key_id, r.key_name, r.user, r.team, r.project,
              r.wire, r.requested_model, r.served_model, r.provider, r.route, r.input_tokens,
              r.output_tokens, r.cached_tokens, r.cache_write_tokens, r.reasoning_tokens, r.cost_usd,
-             r.estimated ? 1 : 0, r.latency_ms, r.ttfb_ms, r.status, r.attempts);
+             r.estimated ? 1 : 0, r.latency_ms, r.ttfb_ms, r.status, r.attempts, r.council_of);
 }
 
 UsageRow read_usage(const Stmt& s) {
@@ -144,6 +147,7 @@ UsageRow read_usage(const Stmt& s) {
   r.ttfb_ms = s.int64(c++);
   r.status = static_cast<int>(s.int64(c++));
   r.attempts = static_cast<int>(s.int64(c++));
+  r.council_of = s.text(c++);
   return r;
 }
 
@@ -162,6 +166,8 @@ const char* group_column(UsageGroup by) {
       return "served_model";
     case UsageGroup::Day:
       return "day";
+    case UsageGroup::Kind:
+      return "CASE WHEN council_of = '' THEN 'request' ELSE 'council' END";
   }
   return "key_name";
 }
@@ -313,7 +319,9 @@ class SqliteStore final : public Store {
     const std::string col = group_column(by);
     // Whole hours (every day, month or open range) come from the rollup; a range cut inside
     // an hour scans the raw rows.
-    const bool hourly = on_hour(q.since_ms) && (q.until_ms == INT64_MAX || on_hour(q.until_ms));
+    // The rollup does not keep the council mark, so by kind always scans.
+    const bool hourly = by != UsageGroup::Kind && on_hour(q.since_ms) &&
+                        (q.until_ms == INT64_MAX || on_hour(q.until_ms));
     Stmt s(db_, hourly
                     ? "SELECT " + col +
                           ", SUM(requests), SUM(input_tokens), SUM(output_tokens),"
@@ -368,6 +376,32 @@ class SqliteStore final : public Store {
     AuditRow row = event_audit_row(e);
     audit_.append({&row, 1});
     tx.commit();
+  }
+
+  void append_council(const CouncilRow& c) override {
+    Transaction tx(db_);
+    Stmt s(db_, upsert_sql("councils", kCouncilColumns));
+    s.bind_all(c.request_id, c.time_ms, c.key_id, c.mode, c.status, c.decision, c.detail);
+    s.step();
+    AuditRow row = c.audit;
+    audit_.append({&row, 1});
+    tx.commit();
+  }
+
+  std::optional<CouncilRow> find_council(std::string_view request_id) override {
+    Stmt s(db_, select_sql("councils", kCouncilColumns) + " WHERE request_id = ?");
+    s.bind(1, request_id);
+    if (!s.step()) return std::nullopt;
+    CouncilRow c;
+    int i = 0;
+    c.request_id = s.text(i++);
+    c.time_ms = s.int64(i++);
+    c.key_id = s.text(i++);
+    c.mode = s.text(i++);
+    c.status = s.text(i++);
+    c.decision = s.text(i++);
+    c.detail = s.text(i++);
+    return c;
   }
 
   std::vector<EventRow> events(std::int64_t since_ms) override {
