@@ -21,6 +21,9 @@
 namespace sluice::policy {
 class PolicySet;
 }
+namespace sluice::council {
+struct Settings;
+}
 namespace sluice::intel {
 struct Settings;
 }
@@ -209,6 +212,8 @@ struct Config {
   std::string region;  // this deployment's region tag, for policy rules (`region:` matches)
   // `intel:` (intel/settings.hpp): request classification and the code graph; null without it.
   std::shared_ptr<const intel::Settings> intel;
+  // `council:` (council/settings.hpp): reviewers of answers; null without it.
+  std::shared_ptr<const council::Settings> council;
   ReloadConfig reload;
   // What a reload reads besides the config file: the policy's rule and skill files and their
   // directories (a file added to one counts as a change).
