@@ -101,6 +101,7 @@ class AccountStage final : public Stage {
         ex.first_byte ? duration_cast<milliseconds>(*ex.first_byte - ex.start).count() : -1;
     row.status = ex.status;
     row.attempts = ex.attempts;
+    row.council_of = ex.council_of;
     return row;
   }
 };

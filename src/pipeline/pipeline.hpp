@@ -38,6 +38,7 @@ StagePtr make_audit_stage();
 StagePtr make_guard_stage();
 StagePtr make_classify_stage();
 StagePtr make_policy_stage();
+StagePtr make_council_stage();
 
 /// audit.enabled and durability: strict for this request.
 bool audit_is_strict(const Exchange& ex);
