@@ -36,6 +36,7 @@ std::optional<store::UsageGroup> group_of(std::string_view by) {
   if (by == "project") return store::UsageGroup::Project;
   if (by == "model") return store::UsageGroup::Model;
   if (by == "day") return store::UsageGroup::Day;
+  if (by == "kind") return store::UsageGroup::Kind;
   return std::nullopt;
 }
 
@@ -50,7 +51,7 @@ std::string csv(std::string_view s) {
 int run_usage(const UsageOptions& o) {
   const auto group = group_of(o.by);
   if (!group) {
-    std::cerr << "sluice usage: --by must be key, user, team, project, model or day\n";
+    std::cerr << "sluice usage: --by must be key, user, team, project, model, day or kind\n";
     return 2;
   }
   if (o.format != "table" && o.format != "csv" && o.format != "json") {
@@ -136,7 +137,7 @@ void add_usage(CLI::App& app) {
   auto* cmd = app.add_subcommand("usage", "Spend and tokens from the usage ledger");
   cmd->add_option("-c,--config", opt->config_path,
                   "YAML config file naming the store (default: $SLUICE_CONFIG, ./sluice.yaml)");
-  cmd->add_option("--by", opt->by, "key | user | team | project | model | day (default key)");
+  cmd->add_option("--by", opt->by, "key | user | team | project | model | day | kind (request or council; default key)");
   cmd->add_option("--since", opt->since, "from: YYYY-MM-DD, ISO time, or 7d ago");
   cmd->add_option("--until", opt->until, "to (exclusive): YYYY-MM-DD, ISO time, or 1d ago");
   cmd->add_option("--format", opt->format, "table | csv | json (default table)");
