@@ -15,7 +15,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
-import { Fake, Sluice, KEYS, SLUICE_BIN, stopAll, fetchT, post, poll, TEST_TIMEOUT_MS, tempDir } from './helpers.js';
+import { Fake, Sluice, KEYS, SLUICE_BIN, stopAll, fetchT, post, poll, TEST_TIMEOUT_MS, tempDir, writeTemp } from './helpers.js';
 
 const opts = { timeout: TEST_TIMEOUT_MS };
 const run = promisify(execFile);
@@ -263,5 +263,55 @@ describe('council', () => {
     assert.match(stdout, /decision reject; delivered notice/);
     assert.match(stdout, /production table/);
     assert.equal(c.reviewers.length, 2);
+  });
+});
+
+describe('council deadline', () => {
+  let fake;
+  let sluice;
+  before(async () => {
+    // Two reviewers never answer in time (haiku, flash); gpt-fake-mini does.
+    const script = writeTemp('slow-reviewers.yaml', [
+      'rules:',
+      '  - {match: {model: "claude-fake-haiku"}, latency_ms: 5000}',
+      '  - {match: {model: "gemini-fake-flash"}, latency_ms: 5000}',
+      '',
+    ].join('\n'));
+    fake = await Fake.start(['--script', script]);
+    const cfg = config(fake, 'council-deadline', 'notice');
+    cfg.council.timeout = '300ms';
+    cfg.policy.rules.push({ id: 'two', match: { header: { 'x-test-council': 'two' } }, then: { require_council: { k: 2, mode: 'gate' } } });
+    sluice = await Sluice.start(cfg, { waitModels: null });
+  });
+  after(async () => {
+    await stopAll(sluice, fake);
+  });
+
+  test('the gate decides with the verdicts it has when the deadline cuts reviews off', opts, async () => {
+    const began = Date.now();
+    const r = await call(sluice, 'unused', 'anthropic', { stream: true, mode: 'gate', reply: OK_REPLY });
+    assert.ok(Date.now() - began < 3_000, 'the gate waited past its deadline');
+    assert.equal(r.status, 200);
+    assert.equal(r.council, 'approve; timeout');
+    assert.equal(r.text, OK_REPLY);
+    const c = await council(sluice, r.id);
+    assert.equal(c.status, 'timeout');
+    // k 2 on an anthropic answer: gemini (slow) and openai (fast), other vendors first.
+    assert.deepEqual(c.reviewers.map((x) => `${x.provider}:${x.status}`).sort(),
+      ['fake-gemini:timeout', 'fake-openai:done']);
+  });
+
+  test('no verdict in time: on_timeout notice delivers the answer with a notice', opts, async () => {
+    const r = await call(sluice, 'unused', 'chat', { stream: false, mode: 'two', reply: OK_REPLY });
+    assert.equal(r.status, 200);
+    assert.equal(r.council, 'none; timeout');
+    assert.ok(r.text.startsWith(OK_REPLY));
+    assert.ok(r.text.includes('did not reach a verdict in time'), r.text);
+    // The slow reviews were abandoned, not waited for.
+    const stats = await poll(async () => {
+      const s = await fake.stats();
+      return s.requests_abandoned >= 2 ? s : null;
+    });
+    assert.ok(stats, 'the fake did not see the reviews abandoned');
   });
 });
