@@ -280,6 +280,9 @@ describe('council deadline', () => {
     fake = await Fake.start(['--script', script]);
     const cfg = config(fake, 'council-deadline', 'notice');
     cfg.council.timeout = '300ms';
+    // Every classified request is risky enough: requests no rule names get a council too.
+    cfg.intel = {};
+    cfg.council.risk_threshold = 0;
     cfg.policy.rules.push({ id: 'two', match: { header: { 'x-test-council': 'two' } }, then: { require_council: { k: 2, mode: 'gate' } } });
     sluice = await Sluice.start(cfg, { waitModels: null });
   });
@@ -299,6 +302,20 @@ describe('council deadline', () => {
     // k 2 on an anthropic answer: gemini (slow) and openai (fast), other vendors first.
     assert.deepEqual(c.reviewers.map((x) => `${x.provider}:${x.status}`).sort(),
       ['fake-gemini:timeout', 'fake-openai:done']);
+  });
+
+  test('a classified risk at the threshold calls a council without any rule', opts, async () => {
+    const r = await post(`${sluice.url}/v1/chat/completions`, {
+      model: 'fake-openai/gpt-fake', messages: [{ role: 'user', content: 'fix the failing test in src/app.py' }],
+    });
+    assert.equal(r.status, 200);
+    const id = r.headers.get('x-sluice-request-id');
+    assert.equal(r.headers.get('x-sluice-council'), `pending; id=${id}`);
+    assert.ok(r.headers.get('x-sluice-risk'), 'the request was classified');
+    const c = await council(sluice, id);
+    assert.match(c.trigger, /^risk \d\.\d\d >= 0\.00$/);
+    assert.equal(c.mode, 'async');
+    assert.ok(c.intent, 'the intent is recorded');
   });
 
   test('no verdict in time: on_timeout notice delivers the answer with a notice', opts, async () => {
