@@ -137,7 +137,9 @@ void add_usage(CLI::App& app) {
   auto* cmd = app.add_subcommand("usage", "Spend and tokens from the usage ledger");
   cmd->add_option("-c,--config", opt->config_path,
                   "YAML config file naming the store (default: $SLUICE_CONFIG, ./sluice.yaml)");
-  cmd->add_option("--by", opt->by, "key | user | team | project | model | day | kind (request or council; default key)");
+  cmd->add_option(
+      "--by", opt->by,
+      "key | user | team | project | model | day | kind (request or council; default key)");
   cmd->add_option("--since", opt->since, "from: YYYY-MM-DD, ISO time, or 7d ago");
   cmd->add_option("--until", opt->until, "to (exclusive): YYYY-MM-DD, ISO time, or 1d ago");
   cmd->add_option("--format", opt->format, "table | csv | json (default table)");

@@ -296,7 +296,9 @@ std::optional<std::string> council_verdict(std::string_view prompt) {
   if (prompt.find("[council:concerns]") != std::string_view::npos) {
     return R"({"verdict":"concerns","reasons":["the answer skips the tests"]})";
   }
-  return "Here is my review.\n```json\n{\"verdict\": \"approve\", \"reasons\": [\"looks right\"]}\n```";
+  return "Here is my review.\n```json\n"
+         R"({"verdict": "approve", "reasons": ["looks right"]})"
+         "\n```";
 }
 
 }  // namespace

@@ -15,7 +15,7 @@ namespace sluice::policy {
 namespace {
 
 constexpr std::array<std::string_view, 5> kCouncilModes{"async", "gate", "majority", "unanimous",
-                                                       "any"};
+                                                        "any"};
 constexpr std::array<std::string_view, 3> kCouncilRules{"majority", "unanimous", "any"};
 
 bool identifier(std::string_view s) {
@@ -99,9 +99,8 @@ Council parse_council(const YAML::Node& node) {
   if (node["mode"]) {
     c.mode = core::scalar(node["mode"], "require_council.mode");
     if (std::find(kCouncilModes.begin(), kCouncilModes.end(), c.mode) == kCouncilModes.end()) {
-      core::fail(node["mode"],
-                 "require_council.mode: '" + c.mode +
-                     "' is not a mode (async, gate; or majority, unanimous, any)");
+      core::fail(node["mode"], "require_council.mode: '" + c.mode +
+                                   "' is not a mode (async, gate; or majority, unanimous, any)");
     }
   }
   if (node["decide"]) {

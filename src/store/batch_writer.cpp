@@ -159,8 +159,7 @@ void BatchWriter::run() {
     wake_.wait_for(lk, opt_.interval, [&] {
       return stop_ || flush_to_ > committed_ || audit_flush_to_ > audit_committed_ ||
              rows_.size() >= opt_.max_batch || events_.size() >= opt_.max_batch ||
-             councils_.size() >= opt_.max_batch ||
-             audit_.size() >= opt_.max_batch;
+             councils_.size() >= opt_.max_batch || audit_.size() >= opt_.max_batch;
     });
     if (rows_.empty() && events_.empty() && audit_.empty() && councils_.empty()) {
       if (stop_) return;

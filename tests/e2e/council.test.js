@@ -220,23 +220,30 @@ describe('council', () => {
     const r = await call(notice, key, 'anthropic', { stream: false, mode: 'async', reply: OK_REPLY });
     const c = await council(notice, r.id);
     const ids = c.reviewers.map((x) => x.request_id);
-    // The ledger is written by the batching writer within its 50 ms window.
-    const kinds = await poll(async () => {
-      const { stdout } = await run(SLUICE_BIN, ['usage', '--by', 'kind', '--format', 'json', '--config', notice.configPath]);
-      const rows = JSON.parse(stdout);
-      return rows.some((x) => x.kind === 'council') ? rows : null;
-    });
-    assert.ok(kinds, 'no council rows in the ledger');
-    const councilRow = kinds.find((x) => x.kind === 'council');
-    assert.ok(councilRow.cost_usd > 0);
-    assert.ok(kinds.find((x) => x.kind === 'request').requests > 0);
-    // Every review's row is under the caller's key.
-    const { stdout } = await run(SLUICE_BIN, ['usage', '--by', 'key', '--format', 'json', '--config', notice.configPath]);
-    const byKey = JSON.parse(stdout);
+    // The budget's spend is settled in memory at once; the ledger is written by the batching
+    // writer within its 50 ms window: wait until the ledger has caught up with the budget.
+    const usage = async (by) => {
+      const { stdout } = await run(SLUICE_BIN, ['usage', '--by', by, '--format', 'json', '--config', notice.configPath]);
+      return JSON.parse(stdout);
+    };
+    let budget;
+    let byKey;
+    const settled = await poll(async () => {
+      const budgets = await fetchT(`${notice.url}/admin/budgets`).then((x) => x.json());
+      budget = budgets.data.find((b) => b.label.includes('reviewed'));
+      byKey = await usage('key');
+      return budget && byKey.length === 1 && Math.abs(budget.spent_usd - byKey[0].cost_usd) < 1e-9;
+    }, { timeoutMs: 5_000, intervalMs: 100 });
+    assert.ok(settled, `budget ${JSON.stringify(budget)} vs ledger ${JSON.stringify(byKey)}`);
+    // Every row is under the caller's key; by kind, the reviews are council spend.
     assert.deepEqual(byKey.map((x) => x.key), ['reviewed']);
-    // And the budget counts it.
-    const budgets = await fetchT(`${notice.url}/admin/budgets`).then((x) => x.json());
-    assert.ok(JSON.stringify(budgets).includes('reviewed'));
+    const kinds = await usage('kind');
+    const councilRow = kinds.find((x) => x.kind === 'council');
+    const requestRow = kinds.find((x) => x.kind === 'request');
+    assert.ok(councilRow && councilRow.cost_usd > 0, JSON.stringify(kinds));
+    assert.ok(requestRow.requests > 0);
+    assert.ok(Math.abs(byKey[0].cost_usd - requestRow.cost_usd - councilRow.cost_usd) < 1e-9);
+    assert.ok(budget.spent_usd > requestRow.cost_usd, 'council spend counts against the budget');
     assert.equal(ids.length, 2);
   });
 
