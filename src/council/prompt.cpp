@@ -59,9 +59,11 @@ std::string review_request(const Settings& s, std::string_view reviewer, const R
                                 {"risk", in.risk.empty() ? "unknown" : in.risk},
                                 {"files", files.empty() ? "none named" : files},
                                 {"model", in.model.empty() ? "unknown" : in.model}});
+  // max_completion_tokens: what sluice itself sends OpenAI (its reasoning models refuse
+  // max_tokens); translation reads it for the other wires.
   json::object body{
       {"model", reviewer},
-      {"max_tokens", s.max_tokens},
+      {"max_completion_tokens", s.max_tokens},
       {"stream", false},
       {"messages", json::array{json::object{{"role", "system"}, {"content", s.templates.system}},
                                json::object{{"role", "user"}, {"content", user}}}}};
