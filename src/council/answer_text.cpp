@@ -1,3 +1,6 @@
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
 #include <map>
 #include <vector>
 
@@ -22,6 +25,21 @@ std::string answer_text(protocol::Endpoint ep, std::string_view bytes, bool even
   const auto* codec = protocol::codec_for(ep);
   if (!codec) return {};
   std::string out;
+  if (!event_stream && protocol::family_of(ep) == protocol::Family::Gemini &&
+      bytes.find_first_not_of(" \t\r\n") != std::string_view::npos &&
+      bytes[bytes.find_first_not_of(" \t\r\n")] == '[') {
+    // streamGenerateContent without alt=sse: a JSON array of the chunks an SSE stream has.
+    boost::system::error_code ec;
+    auto v = boost::json::parse(bytes, ec);
+    if (ec || !v.is_array()) return out;
+    for (const auto& chunk : v.as_array()) {
+      auto parsed = codec->parse_response(boost::json::serialize(chunk));
+      if (auto* res = std::get_if<ir::Response>(&parsed)) {
+        for (const auto& p : res->content) append_part(out, p);
+      }
+    }
+    return out;
+  }
   if (!event_stream) {
     auto parsed = codec->parse_response(bytes);
     if (auto* res = std::get_if<ir::Response>(&parsed)) {

@@ -105,8 +105,18 @@ json::value parsed(std::string_view data) {
 std::optional<std::string> add_notice(Endpoint ep, std::string_view body, std::string_view notice,
                                       std::string_view request_id) {
   auto doc = parsed(body);
-  if (!doc.is_object()) return std::nullopt;
   const std::string text = block_text(notice);
+  if (doc.is_array() && protocol::family_of(ep) == protocol::Family::Gemini) {
+    // streamGenerateContent without alt=sse: one more chunk at the end of the array.
+    doc.as_array().push_back(json::object{
+        {"candidates",
+         json::array{json::object{
+             {"content", json::object{{"parts", json::array{json::object{{"text", text}}}},
+                                      {"role", "model"}}},
+             {"index", 0}}}}});
+    return json::serialize(doc);
+  }
+  if (!doc.is_object()) return std::nullopt;
   switch (ep) {
     case Endpoint::ChatCompletions: {
       auto* msg = at_path(doc, {"choices", "message"}, true);

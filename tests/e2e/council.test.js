@@ -207,6 +207,17 @@ describe('council', () => {
     }
   }
 
+  test('gate reject + notice on gemini streamGenerateContent without alt=sse (a JSON array)', opts, async () => {
+    const r = await post(`${notice.url}/v1beta/models/fake-gemini/gemini-fake-pro:streamGenerateContent`,
+      { contents: [{ role: 'user', parts: [{ text: 'clean up the schema' }] }] },
+      { 'x-test-council': 'gate', 'x-fake-reply': BAD_REPLY, 'x-goog-api-key': key });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.headers.get('x-sluice-council'), 'reject');
+    assert.ok(Array.isArray(r.json));
+    const text = r.json.map((c) => (c.candidates?.[0]?.content?.parts ?? []).map((p) => p.text ?? '').join('')).join('');
+    assert.ok(text.startsWith(BAD_REPLY) && text.includes(NOTICE), text);
+  });
+
   test('an unreadable review counts as concerns; the answer still passes the gate', opts, async () => {
     const r = await call(notice, key, 'chat', { stream: false, mode: 'gate', reply: 'Fine. [council:garbage]' });
     assert.equal(r.status, 200);

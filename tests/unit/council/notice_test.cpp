@@ -133,3 +133,20 @@ TEST(AddNoticeToStream, GeminiAddsAChunk) {
 
 }  // namespace
 }  // namespace sluice::council
+
+namespace sluice::council {
+namespace {
+
+TEST(AddNotice, GeminiStreamAsAJsonArrayGetsAChunk) {
+  const std::string body =
+      R"([{"candidates":[{"content":{"parts":[{"text":"Do"}],"role":"model"},"index":0}]},)"
+      R"({"candidates":[{"content":{"parts":[{"text":"ne."}],"role":"model"},"finishReason":"STOP","index":0}]}])";
+  EXPECT_EQ(answer_text(protocol::Endpoint::StreamGenerate, body, false), "Done.");
+  const auto out = add_notice(protocol::Endpoint::StreamGenerate, body, kNotice, "req_1");
+  ASSERT_TRUE(out);
+  EXPECT_EQ(answer_text(protocol::Endpoint::StreamGenerate, *out, false),
+            "Done." + std::string(kNoticeText));
+}
+
+}  // namespace
+}  // namespace sluice::council
