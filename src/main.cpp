@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   sluice::cli::add_skills(app);
   sluice::cli::add_intel(app);
   sluice::cli::add_graph(app);
+  sluice::cli::add_council(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

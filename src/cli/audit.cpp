@@ -346,6 +346,7 @@ int show(const AuditOptions& o) {
   if (!cfg) return 2;
   store::AuditQuery q;
   q.request_id = o.request_id;
+  q.kind = "request";  // its council's record (sluice council show) has the same id
   q.limit = 1;
   auto rows = store::open_sqlite(cfg->store.path)->audit_rows(q);
   if (rows.empty()) {

@@ -21,5 +21,6 @@ void add_policy(CLI::App& app);
 void add_skills(CLI::App& app);
 void add_intel(CLI::App& app);
 void add_graph(CLI::App& app);
+void add_council(CLI::App& app);
 
 }  // namespace sluice::cli

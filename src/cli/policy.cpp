@@ -237,9 +237,10 @@ int run_test(const Inputs& in) {
   if (!d.tags.empty()) std::cout << "tags      " << list_text(d.tags) << "\n";
   if (!d.redact.empty()) std::cout << "redact    " << list_text(d.redact) << "\n";
   if (d.council) {
-    std::cout << fmt::format("council   required (k {}, mode {})\n",
+    std::cout << fmt::format("council   required (k {}, mode {}, decide {})\n",
                              d.council->k ? std::to_string(d.council->k) : "default",
-                             d.council->mode.empty() ? "default" : d.council->mode);
+                             d.council->mode.empty() ? "default" : d.council->mode,
+                             d.council->decide.empty() ? "default" : d.council->decide);
   }
   if (inj) {
     std::cout << fmt::format("body      {}; the client's first {} bytes unchanged, +{} bytes\n",

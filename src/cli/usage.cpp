@@ -39,6 +39,7 @@ std::optional<store::UsageGroup> group_of(std::string_view by) {
   if (by == "intent") return store::UsageGroup::Intent;
   if (by == "tag") return store::UsageGroup::Tag;
   if (by == "finding") return store::UsageGroup::Finding;
+  if (by == "kind") return store::UsageGroup::Kind;
   return std::nullopt;
 }
 
@@ -53,8 +54,8 @@ std::string csv(std::string_view s) {
 int run_usage(const UsageOptions& o) {
   const auto group = group_of(o.by);
   if (!group) {
-    std::cerr << "sluice usage: --by must be key, user, team, project, model, day, intent, tag "
-                 "or finding\n";
+    std::cerr << "sluice usage: --by must be key, user, team, project, model, day, intent, tag, "
+                 "finding or kind\n";
     return 2;
   }
   if (o.format != "table" && o.format != "csv" && o.format != "json") {
@@ -141,8 +142,8 @@ void add_usage(CLI::App& app) {
   cmd->add_option("-c,--config", opt->config_path,
                   "YAML config file naming the store (default: $SLUICE_CONFIG, ./sluice.yaml)");
   cmd->add_option("--by", opt->by,
-                  "key | user | team | project | model | day | intent | tag | finding (default "
-                  "key)");
+                  "key | user | team | project | model | day | intent | tag | finding | kind "
+                  "(request or council) (default key)");
   cmd->add_option("--since", opt->since, "from: YYYY-MM-DD, ISO time, or 7d ago");
   cmd->add_option("--until", opt->until, "to (exclusive): YYYY-MM-DD, ISO time, or 1d ago");
   cmd->add_option("--format", opt->format, "table | csv | json (default table)");

@@ -22,6 +22,9 @@
 namespace sluice::policy {
 class PolicySet;
 }
+namespace sluice::council {
+struct Settings;
+}
 namespace sluice::intel {
 struct Settings;
 }
@@ -213,6 +216,8 @@ struct Config {
   // `auto:` — the tiers behind the model names auto, auto:TIER, auto:TIER:DIRECTION (defaults
   // apply without the section).
   AutoConfig autoroute;
+  // `council:` (council/settings.hpp): reviewers of answers; null without it.
+  std::shared_ptr<const council::Settings> council;
   ReloadConfig reload;
   // What a reload reads besides the config file: the policy's rule and skill files and their
   // directories (a file added to one counts as a change).

@@ -16,6 +16,7 @@
 #include "core/config_sections.hpp"
 #include "core/sha256.hpp"
 #include "core/yaml_check.hpp"
+#include "council/settings.hpp"
 #include "intel/settings.hpp"
 #include "policy/policy_set.hpp"
 #include "policy/sources.hpp"
@@ -150,7 +151,7 @@ struct Loader {
                                        "budgets",    "rate_limits", "service_tiers",
                                        "audit",      "guardrails",  "policy",
                                        "reload",     "region",      "intel",
-                                       "auto"});
+                                       "auto",       "council"});
     if (root["listen"]) cfg.listen = scalar(root["listen"], "listen");
     if (root["threads"]) {
       try {
@@ -251,6 +252,12 @@ struct Loader {
         }
         cfg.default_provider[fam] = name;
       }
+    }
+    // Last: reviewers name providers, routes and aliases, all read by now.
+    if (const auto c = root["council"]) {
+      auto s = council::read_council_config(c, cfg);
+      if (!s.templates_dir.empty()) cfg.watched_dirs.push_back(s.templates_dir);
+      cfg.council = std::make_shared<const council::Settings>(std::move(s));
     }
   }
 };

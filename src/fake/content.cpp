@@ -282,6 +282,25 @@ Unmarked unmark(std::string_view marked) {
   return u;
 }
 
+/// A sluice council review (data/council/user.md opens with the marker): the verdict follows
+/// markers in the reviewed answer, so a test picks it with x-fake-reply on the client's request.
+/// Approvals come in a code fence after prose, as models write them.
+std::optional<std::string> council_verdict(std::string_view prompt) {
+  if (prompt.find("[sluice-council-review]") == std::string_view::npos) return std::nullopt;
+  if (prompt.find("[council:garbage]") != std::string_view::npos) {
+    return "I looked at it and it seems mostly fine to me.";
+  }
+  if (prompt.find("[council:reject]") != std::string_view::npos) {
+    return R"({"verdict":"reject","reasons":["the answer drops the production table without a backup","fake-upstream was told to reject"]})";
+  }
+  if (prompt.find("[council:concerns]") != std::string_view::npos) {
+    return R"({"verdict":"concerns","reasons":["the answer skips the tests"]})";
+  }
+  return "Here is my review.\n```json\n"
+         R"({"verdict": "approve", "reasons": ["looks right"]})"
+         "\n```";
+}
+
 }  // namespace
 
 Reply make_reply(const Turn& turn) {
@@ -307,6 +326,8 @@ Reply make_reply(const Turn& turn) {
     }
   } else if (turn.output_schema != nullptr) {
     r.text = json::serialize(fake_value(turn.output_schema));
+  } else if (auto verdict = council_verdict(turn.last_text)) {
+    r.text = std::move(*verdict);
   } else {
     r.text = answer_text(turn, r.seed);
   }

@@ -55,6 +55,7 @@ class AccessLogStage final : public Stage {
       if (!ex.dropped.empty()) o["dropped"] = ex.dropped;
       if (!ex.upstream_error.empty()) o["upstream_error"] = ex.upstream_error;
       o["remote"] = ex.request.remote;
+      if (!ex.council_of.empty()) o["council_of"] = ex.council_of;
       // Latencies are appended by hand: Boost.JSON would print doubles as 1.443E0.
       std::string line = boost::json::serialize(o);
       line.pop_back();

@@ -110,6 +110,7 @@ class AccountStage final : public Stage {
     for (const auto& [kind, n] : ex.guard_findings) {
       row.findings.push_back(kind + "=" + std::to_string(n));
     }
+    row.council_of = ex.council_of;
     return row;
   }
 };

@@ -48,6 +48,7 @@ std::pair<int, std::string> admin_reply(const providers::Snapshot& snap, const h
   }
   if (auto reply = governance_admin_reply(governance, req)) return std::move(*reply);
   if (auto reply = audit_admin_reply(governance, req)) return std::move(*reply);
+  if (auto reply = council_admin_reply(governance, req)) return std::move(*reply);
   if (req.method != "GET") {
     return admin_error(core::ErrorKind::MethodNotAllowed, req.method + " is not allowed; use GET");
   }

@@ -45,6 +45,7 @@ std::optional<std::pair<int, std::string>> audit_admin_reply(governance::Governa
   store::AuditQuery q;
   if (path.starts_with("/admin/audit/")) {
     q.request_id = std::string(path.substr(std::string_view("/admin/audit/").size()));
+    q.kind = "request";  // not the council's record, which has the same request id
     q.limit = 1;
   } else {
     const std::pair<const char*, std::string*> filters[] = {

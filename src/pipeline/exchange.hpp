@@ -63,6 +63,10 @@ struct Exchange {
   // policy (views into ex.snapshot's policy set, which the exchange keeps alive)
   std::optional<policy::Decision> policy;  // set when a policy set was evaluated
 
+  // council (pipeline/council.hpp)
+  std::unique_ptr<http::ResponseWriter> council_writer;  // in `slot` when the answer is reviewed
+  std::string council_of;  // this exchange is a council review of that request (its ledger row)
+
   // route
   std::optional<providers::Resolution> resolution;
   std::optional<ir::Request>

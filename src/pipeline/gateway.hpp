@@ -55,6 +55,10 @@ std::optional<std::pair<int, std::string>> governance_admin_reply(governance::Go
 std::optional<std::pair<int, std::string>> audit_admin_reply(governance::Governance* gov,
                                                              const http::Request& req);
 
+/// GET /admin/council/{request_id} (after the admin guard); nullopt otherwise.
+std::optional<std::pair<int, std::string>> council_admin_reply(governance::Governance* gov,
+                                                               const http::Request& req);
+
 /// A new request id: "req_" + 24 hex digits (random per process, then a counter).
 std::string new_request_id();
 

@@ -46,6 +46,7 @@ Pipeline make_default_pipeline() {
   stages.push_back(make_policy_stage());
   stages.push_back(make_route_stage());
   stages.push_back(make_budget_stage());
+  stages.push_back(make_council_stage());
   stages.push_back(make_execute_stage());
   return Pipeline(std::move(stages));
 }

@@ -44,6 +44,7 @@ StagePtr make_learn_stage();
 /// (or a bearer token, as Claude Code sends ANTHROPIC_AUTH_TOKEN), Gemini `x-goog-api-key` or
 /// `?key=`. "" when none is sent.
 std::string presented_key(const http::Request& req);
+StagePtr make_council_stage();
 
 /// audit.enabled and durability: strict for this request.
 bool audit_is_strict(const Exchange& ex);

@@ -15,6 +15,8 @@ class WriterSlot final : public http::ResponseWriter {
   /// From now on everything goes through `w` (which writes to the base itself). Call before
   /// anything is written; `w` must outlive the response.
   void stack(http::ResponseWriter& w) { target_ = &w; }
+  /// What is stacked now (the base when nothing is): a writer stacked next writes to it.
+  http::ResponseWriter& target() const { return *target_; }
 
   boost::asio::awaitable<bool> send(int status, http::Headers headers, std::string body) override {
     return target_->send(status, std::move(headers), std::move(body));

@@ -62,6 +62,7 @@ bj::object to_json(const Decision& d) {
     bj::object c;
     if (d.council->k > 0) c["k"] = d.council->k;
     if (!d.council->mode.empty()) c["mode"] = d.council->mode;
+    if (!d.council->decide.empty()) c["decide"] = d.council->decide;
     o["council"] = std::move(c);
   }
   return o;

@@ -14,7 +14,9 @@
 namespace sluice::policy {
 namespace {
 
-constexpr std::array<std::string_view, 3> kCouncilModes{"majority", "unanimous", "any"};
+constexpr std::array<std::string_view, 5> kCouncilModes{"async", "gate", "majority", "unanimous",
+                                                        "any"};
+constexpr std::array<std::string_view, 3> kCouncilRules{"majority", "unanimous", "any"};
 
 bool identifier(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
@@ -92,13 +94,20 @@ Council parse_council(const YAML::Node& node) {
     }
     return c;
   }
-  core::check_keys(node, "require_council", {"k", "mode"});
+  core::check_keys(node, "require_council", {"k", "mode", "decide"});
   if (node["k"]) c.k = static_cast<int>(core::whole(node["k"], "require_council.k", 1, 16));
   if (node["mode"]) {
     c.mode = core::scalar(node["mode"], "require_council.mode");
     if (std::find(kCouncilModes.begin(), kCouncilModes.end(), c.mode) == kCouncilModes.end()) {
-      core::fail(node["mode"],
-                 "require_council.mode: '" + c.mode + "' is not a mode (majority, unanimous, any)");
+      core::fail(node["mode"], "require_council.mode: '" + c.mode +
+                                   "' is not a mode (async, gate; or majority, unanimous, any)");
+    }
+  }
+  if (node["decide"]) {
+    c.decide = core::scalar(node["decide"], "require_council.decide");
+    if (std::find(kCouncilRules.begin(), kCouncilRules.end(), c.decide) == kCouncilRules.end()) {
+      core::fail(node["decide"], "require_council.decide: '" + c.decide +
+                                     "' is not a rule (majority, unanimous, any)");
     }
   }
   return c;

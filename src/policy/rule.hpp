@@ -17,7 +17,8 @@ namespace sluice::policy {
 /// `require_council`: the code-intelligence council's hook. 0 and "" leave its defaults.
 struct Council {
   int k = 0;
-  std::string mode;
+  std::string mode;    // async, gate; or (as first written) majority, unanimous, any
+  std::string decide;  // majority, unanimous, any
 };
 
 /// A rule's `then:` block as written.

@@ -95,6 +95,10 @@ void BatchWriter::submit(EventRow event) {
   push(events_, std::move(event));
 }
 
+void BatchWriter::submit(CouncilRow council) {
+  push(councils_, std::move(council));
+}
+
 std::uint64_t BatchWriter::submit(AuditRow row) {
   return submit(std::make_unique<Built>(std::move(row)));
 }
@@ -145,6 +149,7 @@ void BatchWriter::run() {
   // allocates.
   std::vector<UsageRow> rows;
   std::vector<EventRow> events;
+  std::vector<CouncilRow> councils;
   std::vector<std::unique_ptr<AuditSource>> audit;
   std::vector<AuditRow> built;
   rows.reserve(opt_.max_batch);
@@ -154,14 +159,15 @@ void BatchWriter::run() {
     wake_.wait_for(lk, opt_.interval, [&] {
       return stop_ || flush_to_ > committed_ || audit_flush_to_ > audit_committed_ ||
              rows_.size() >= opt_.max_batch || events_.size() >= opt_.max_batch ||
-             audit_.size() >= opt_.max_batch;
+             councils_.size() >= opt_.max_batch || audit_.size() >= opt_.max_batch;
     });
-    if (rows_.empty() && events_.empty() && audit_.empty()) {
+    if (rows_.empty() && events_.empty() && audit_.empty() && councils_.empty()) {
       if (stop_) return;
       continue;
     }
     rows.swap(rows_);
     events.swap(events_);
+    councils.swap(councils_);
     audit.swap(audit_);
     lk.unlock();
 
@@ -215,8 +221,13 @@ void BatchWriter::run() {
     for (const EventRow& e : events) {
       publish(1, with_retry(1, "event", [&] { store_->append_event(e); }));
     }
+    // Councils are rare too: one transaction each, the row with its audit record.
+    for (const CouncilRow& c : councils) {
+      publish(1, with_retry(1, "council", [&] { store_->append_council(c); }));
+    }
     rows.clear();
     events.clear();
+    councils.clear();
     audit.clear();
     lk.lock();
   }

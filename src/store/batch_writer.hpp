@@ -45,6 +45,8 @@ class BatchWriter {
 
   void submit(UsageRow row);
   void submit(EventRow event);
+  /// A council's row and its audit record (rare: one per reviewed request).
+  void submit(CouncilRow council);
   /// Returns the record's ticket, for when_durable().
   std::uint64_t submit(AuditRow row);
   /// The same for a record built on the writer's thread.
@@ -72,6 +74,7 @@ class BatchWriter {
   std::condition_variable done_;
   std::vector<UsageRow> rows_;
   std::vector<EventRow> events_;
+  std::vector<CouncilRow> councils_;
   std::vector<std::unique_ptr<AuditSource>> audit_;
   std::uint64_t audit_submitted_ = 0;
   std::uint64_t audit_committed_ = 0;

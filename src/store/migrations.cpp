@@ -199,6 +199,21 @@ CREATE TABLE outcome_stats (
   PRIMARY KEY (intent, model)
 );
 )sql"},
+    // Councils (docs/council.md): a review call's ledger row names the request it reviewed, so
+    // its spend is charged to the same key and budgets and still told apart; one row per
+    // council, its record as JSON, looked up by the reviewed request's id.
+    {6, R"sql(
+ALTER TABLE usage ADD COLUMN council_of TEXT NOT NULL DEFAULT '';
+CREATE TABLE councils (
+  request_id TEXT PRIMARY KEY,
+  time_ms BIGINT NOT NULL,
+  key_id TEXT NOT NULL,
+  mode TEXT NOT NULL,
+  status TEXT NOT NULL,
+  decision TEXT NOT NULL,
+  detail TEXT NOT NULL
+);
+)sql"},
 };
 
 std::int64_t now_ms() {

@@ -66,6 +66,7 @@ struct UsageRow {
   std::int64_t blast_radius = -1;     // dependents of the touched files; -1 = no graph lookup
   std::vector<std::string> tags;      // the policy's `tag` labels
   std::vector<std::string> findings;  // guardrail findings as "kind=count", request and answer
+  std::string council_of;  // a council review's row: the reviewed request's id ("" otherwise)
 };
 
 /// A governance event worth keeping: a budget crossing its warning threshold, a block, a key
@@ -110,6 +111,19 @@ struct AuditRow {
   std::string index_mismatch;
 };
 
+/// A council (docs/council.md): its state and decision for queries, its whole record as JSON
+/// (`detail`, what GET /admin/council/{id} answers) and the audit record that goes with it.
+struct CouncilRow {
+  std::string request_id;  // the reviewed request
+  std::int64_t time_ms = 0;
+  std::string key_id;
+  std::string mode;      // async, gate
+  std::string status;    // decided, timeout
+  std::string decision;  // approve, concerns, reject, none
+  std::string detail;    // JSON
+  AuditRow audit;        // appended to the chain with the row
+};
+
 /// A signature over the chain up to `seq`: whoever has the public key can check every record
 /// up to there without trusting the database.
 struct AuditCheckpoint {
@@ -138,9 +152,10 @@ struct AuditQuery {
   int status = 0;
 };
 
-/// What `sluice usage` groups by. Intent, Tag and Finding read the raw rows (the hourly rollup
-/// does not keep them); a row counts once under each of its tags and finding kinds.
-enum class UsageGroup { Key, User, Team, Project, Model, Day, Intent, Tag, Finding };
+/// What `sluice usage` groups by. Intent, Tag, Finding and Kind ("request" or "council": review
+/// calls) read the raw rows (the hourly rollup does not keep them); a row counts once under
+/// each of its tags and finding kinds.
+enum class UsageGroup { Key, User, Team, Project, Model, Day, Intent, Tag, Finding, Kind };
 
 struct UsageQuery {
   std::int64_t since_ms = 0;          // inclusive

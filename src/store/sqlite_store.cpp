@@ -39,7 +39,10 @@ constexpr std::string_view kUsageColumns[] = {
     "requested_model", "served_model", "provider", "route", "input_tokens", "output_tokens",
     "cached_tokens", "cache_write_tokens", "reasoning_tokens", "cost_usd", "estimated",
     "latency_ms", "ttfb_ms", "status", "attempts", "intent", "risk", "blast_radius", "tags",
-    "findings"};
+    "findings", "council_of"};
+
+constexpr std::string_view kCouncilColumns[] = {
+    "request_id", "time_ms", "key_id", "mode", "status", "decision", "detail"};
 // clang-format on
 
 constexpr std::string_view kEventColumns[] = {"time_ms", "kind", "scope", "detail"};
@@ -118,7 +121,7 @@ void bind_usage(Stmt& s, const UsageRow& r) {
              r.wire, r.requested_model, r.served_model, r.provider, r.route, r.input_tokens,
              r.output_tokens, r.cached_tokens, r.cache_write_tokens, r.reasoning_tokens, r.cost_usd,
              r.estimated ? 1 : 0, r.latency_ms, r.ttfb_ms, r.status, r.attempts, r.intent, r.risk,
-             r.blast_radius, core::join(r.tags, ","), core::join(r.findings, ","));
+             r.blast_radius, core::join(r.tags, ","), core::join(r.findings, ","), r.council_of);
 }
 
 UsageRow read_usage(const Stmt& s) {
@@ -153,6 +156,7 @@ UsageRow read_usage(const Stmt& s) {
   r.blast_radius = s.int64(c++);
   r.tags = core::split_list(s.text(c++));
   r.findings = core::split_list(s.text(c++));
+  r.council_of = s.text(c++);
   return r;
 }
 
@@ -177,6 +181,8 @@ const char* group_column(UsageGroup by) {
       return "tags";
     case UsageGroup::Finding:
       return "findings";
+    case UsageGroup::Kind:
+      return "CASE WHEN council_of = '' THEN 'request' ELSE 'council' END";
   }
   return "key_name";
 }
@@ -329,7 +335,8 @@ class SqliteStore final : public Store {
     // Whole hours (every day, month or open range) come from the rollup; a range cut inside
     // an hour scans the raw rows.
     if (by == UsageGroup::Tag || by == UsageGroup::Finding) return list_totals(by, q);
-    const bool hourly = by != UsageGroup::Intent && on_hour(q.since_ms) &&
+    // The rollup keeps neither the intent nor the council mark: those groupings scan the rows.
+    const bool hourly = by != UsageGroup::Intent && by != UsageGroup::Kind && on_hour(q.since_ms) &&
                         (q.until_ms == INT64_MAX || on_hour(q.until_ms));
     Stmt s(db_, hourly
                     ? "SELECT " + col +
@@ -419,6 +426,32 @@ class SqliteStore final : public Store {
     AuditRow row = event_audit_row(e);
     audit_.append({&row, 1});
     tx.commit();
+  }
+
+  void append_council(const CouncilRow& c) override {
+    Transaction tx(db_);
+    Stmt s(db_, upsert_sql("councils", kCouncilColumns));
+    s.bind_all(c.request_id, c.time_ms, c.key_id, c.mode, c.status, c.decision, c.detail);
+    s.step();
+    AuditRow row = c.audit;
+    audit_.append({&row, 1});
+    tx.commit();
+  }
+
+  std::optional<CouncilRow> find_council(std::string_view request_id) override {
+    Stmt s(db_, select_sql("councils", kCouncilColumns) + " WHERE request_id = ?");
+    s.bind(1, request_id);
+    if (!s.step()) return std::nullopt;
+    CouncilRow c;
+    int i = 0;
+    c.request_id = s.text(i++);
+    c.time_ms = s.int64(i++);
+    c.key_id = s.text(i++);
+    c.mode = s.text(i++);
+    c.status = s.text(i++);
+    c.decision = s.text(i++);
+    c.detail = s.text(i++);
+    return c;
   }
 
   std::vector<EventRow> events(std::int64_t since_ms) override {

@@ -83,6 +83,13 @@ class Store {
   /// tail + 1.
   virtual std::int64_t audit_seq_at(std::int64_t time_ms) = 0;
 
+  // --- councils (docs/council.md)
+  /// Inserts or replaces the council of c.request_id and appends c.audit to the audit chain,
+  /// in one transaction.
+  virtual void append_council(const CouncilRow& c) = 0;
+  /// The council of a request (without its audit record); nullopt when there is none.
+  virtual std::optional<CouncilRow> find_council(std::string_view request_id) = 0;
+
   // --- stored provider credentials
   virtual void put_provider(const StoredProvider& p) = 0;  // insert or replace by name
   virtual std::vector<StoredProvider> stored_providers() = 0;

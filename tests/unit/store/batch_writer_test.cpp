@@ -62,6 +62,8 @@ class FakeStore final : public Store {
   double spend_since(SpendScope, std::string_view, std::int64_t) override { return 0; }
   void append_event(const EventRow&) override {}
   std::vector<EventRow> events(std::int64_t) override { return {}; }
+  void append_council(const CouncilRow&) override {}
+  std::optional<CouncilRow> find_council(std::string_view) override { return std::nullopt; }
   void put_provider(const StoredProvider&) override {}
   std::vector<StoredProvider> stored_providers() override { return {}; }
   bool remove_provider(std::string_view) override { return false; }

@@ -1,0 +1,67 @@
+// council: does this request's answer need a council (a policy rule's require_council, or a
+// classified risk at or above council.risk_threshold)? If so, the council's writer is stacked on
+// the exchange (council_writer.cpp); the reviews happen once the answer exists. Runs after
+// budget (a request refused earlier has no answer to review) and before execute.
+
+#include <fmt/format.h>
+
+#include "core/log.hpp"
+#include "pipeline/council.hpp"
+
+namespace sluice::pipeline {
+namespace {
+
+bool answers(protocol::Endpoint ep) {
+  using protocol::Endpoint;
+  return ep == Endpoint::ChatCompletions || ep == Endpoint::Responses || ep == Endpoint::Messages ||
+         ep == Endpoint::GenerateContent || ep == Endpoint::StreamGenerate;
+}
+
+class CouncilStage final : public Stage {
+ public:
+  std::string_view name() const override { return "council"; }
+
+  boost::asio::awaitable<Verdict> on_request(Exchange& ex) override {
+    if (!answers(ex.endpoint)) co_return Verdict::Continue;
+    const auto& settings = ex.snapshot->config.council;
+    const policy::Council* required =
+        ex.policy && ex.policy->council ? &*ex.policy->council : nullptr;
+    const bool risky = settings && settings->risk_threshold && ex.intel &&
+                       ex.intel->risk >= *settings->risk_threshold;
+    if (!required && !risky) co_return Verdict::Continue;
+    if (!settings) {
+      log::warn(
+          "request {}: a policy rule requires a council, but the config has no council "
+          "section; the answer goes unreviewed",
+          ex.request_id);
+      ex.decisions.push_back("council: required but not configured");
+      co_return Verdict::Continue;
+    }
+    CouncilPlan plan;
+    plan.settings = settings;
+    plan.mode = settings->mode;
+    plan.rule = settings->rule;
+    plan.k = settings->k;
+    if (required) {
+      plan.trigger = "policy: " + ex.policy->header();
+      if (required->k > 0) plan.k = required->k;
+      // `mode` names the delivery (async, gate) or, as the policy hook first had it, the rule.
+      if (auto m = council::mode_from(required->mode)) plan.mode = *m;
+      if (auto r = council::rule_from(required->mode)) plan.rule = *r;
+      if (auto r = council::rule_from(required->decide)) plan.rule = *r;
+    } else {
+      plan.trigger =
+          fmt::format("risk {:.2f} >= {:.2f}", ex.intel->risk, *settings->risk_threshold);
+    }
+    stack_council(ex, std::move(plan));
+    co_return Verdict::Continue;
+  }
+};
+
+}  // namespace
+
+StagePtr make_council_stage() {
+  return std::make_unique<CouncilStage>();
+}
+
+}  // namespace sluice::pipeline
