@@ -2,11 +2,16 @@
 // classified risk at or above council.risk_threshold)? If so, the council's writer is stacked on
 // the exchange (council_writer.cpp); the reviews happen once the answer exists. Runs after
 // budget (a request refused earlier has no answer to review) and before execute.
+//
+// It then stacks the answer guardrails (pipeline/response_guard.hpp) on top, so that the answer
+// reaches the council already redacted: a secret the guardrails take out of the answer must
+// not go to another provider's reviewer.
 
 #include <fmt/format.h>
 
 #include "core/log.hpp"
 #include "pipeline/council.hpp"
+#include "pipeline/response_guard.hpp"
 
 namespace sluice::pipeline {
 namespace {
@@ -22,20 +27,28 @@ class CouncilStage final : public Stage {
   std::string_view name() const override { return "council"; }
 
   boost::asio::awaitable<Verdict> on_request(Exchange& ex) override {
-    if (!answers(ex.endpoint)) co_return Verdict::Continue;
+    convene(ex);
+    stack_response_guard(ex);
+    co_return Verdict::Continue;
+  }
+
+ private:
+  // Stacks the council's writer when this request's answer needs one.
+  static void convene(Exchange& ex) {
+    if (!answers(ex.endpoint)) return;
     const auto& settings = ex.snapshot->config.council;
     const policy::Council* required =
         ex.policy && ex.policy->council ? &*ex.policy->council : nullptr;
     const bool risky = settings && settings->risk_threshold && ex.intel &&
                        ex.intel->risk >= *settings->risk_threshold;
-    if (!required && !risky) co_return Verdict::Continue;
+    if (!required && !risky) return;
     if (!settings) {
       log::warn(
           "request {}: a policy rule requires a council, but the config has no council "
           "section; the answer goes unreviewed",
           ex.request_id);
       ex.decisions.push_back("council: required but not configured");
-      co_return Verdict::Continue;
+      return;
     }
     CouncilPlan plan;
     plan.settings = settings;
@@ -54,7 +67,6 @@ class CouncilStage final : public Stage {
           fmt::format("risk {:.2f} >= {:.2f}", ex.intel->risk, *settings->risk_threshold);
     }
     stack_council(ex, std::move(plan));
-    co_return Verdict::Continue;
   }
 };
 

@@ -3,14 +3,12 @@
 // client's shape naming the kind, never the text; `redact` findings and removed tools change
 // the body (a clean body is not touched). Findings are kept as counts by kind for the audit
 // record and the x-sluice-guardrails header. Runs after auth (a rejected key costs no scan)
-// and before routing (the model sees the redacted body on every attempt). When the
-// guardrails scan answers too, a request that goes on gets the answer guardrails stacked on
-// its writer (pipeline/response_guard.hpp).
+// and before routing (the model sees the redacted body on every attempt). The answer's
+// guardrails are a writer the council stage stacks (pipeline/response_guard.hpp).
 
 #include "core/text.hpp"
 #include "guard/request.hpp"
 #include "pipeline/pipeline.hpp"
-#include "pipeline/response_guard.hpp"
 
 namespace sluice::pipeline {
 namespace {
@@ -38,7 +36,8 @@ class GuardStage final : public Stage {
       ex.request.body = std::move(*scan.body);
       ex.probe = protocol::probe_json(ex.request.body);  // passthrough rewrites by offsets
     }
-    stack_response_guard(ex);
+    // The answer guardrails' writer is stacked by the council stage, last, so that reviewers
+    // only ever see the answer as the client will (stack_response_guard).
     co_return Verdict::Continue;
   }
 };

@@ -118,7 +118,7 @@ class ResponseGuard final : public http::ResponseWriter {
 void stack_response_guard(Exchange& ex) {
   const auto& g = ex.snapshot->guard;
   if (!g || !g->scans_responses() || !guard::answers_with_text(ex.endpoint)) return;
-  ex.response_guard = std::make_unique<ResponseGuard>(ex, ex.tap, *g);
+  ex.response_guard = std::make_unique<ResponseGuard>(ex, ex.slot.target(), *g);
   ex.slot.stack(*ex.response_guard);
 }
 

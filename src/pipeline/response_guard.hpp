@@ -18,8 +18,10 @@
 
 namespace sluice::pipeline {
 
-/// Stacks the answer guardrails on ex.writer when the config scans answers of ex.endpoint.
-/// Call before anything is written.
+/// Stacks the answer guardrails on ex.writer when the config scans answers of ex.endpoint, on
+/// top of whatever is stacked already, so they see the answer first: a council stacked before
+/// reviews what they let through, never a secret they redact. Call before anything is written,
+/// after every other writer is stacked.
 void stack_response_guard(Exchange& ex);
 
 }  // namespace sluice::pipeline

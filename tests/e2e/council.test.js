@@ -350,3 +350,35 @@ describe('council deadline', () => {
     assert.ok(stats, 'the fake did not see the reviews abandoned');
   });
 });
+
+// The council's writer sits under the answer guardrails: what the reviewers (other providers)
+// read is the answer as the client gets it, so a secret the guardrails redact never reaches them.
+describe('council and answer guardrails', () => {
+  let fake;
+  let sluice;
+  const AWS_KEY = ['AKIA', 'QX7T', 'M2RB', 'K9WZ', 'P4LD'].join('');
+  before(async () => {
+    fake = await Fake.start();
+    sluice = await Sluice.start({
+      ...config(fake, 'council-guard', 'notice'),
+      guardrails: { actions: { secret: 'redact', pii: 'log' } },
+    }, { waitModels: null });
+  });
+  after(async () => {
+    await stopAll(sluice, fake);
+  });
+
+  for (const mode of ['async', 'gate']) {
+    test(`${mode}: the reviewers read the redacted answer`, opts, async () => {
+      const reply = `Set the key to ${AWS_KEY} in the deploy script.`;
+      const r = await call(sluice, 'unused', 'chat', { stream: true, mode, reply });
+      assert.equal(r.status, 200);
+      assert.ok(!r.text.includes(AWS_KEY), 'the client gets the redacted answer');
+      const c = await council(sluice, r.id);
+      assert.equal(c.reviewers.length, 2);
+      const seen = (await fake.requests(50)).filter((q) => q.body.includes('[sluice-council-review]'));
+      assert.ok(seen.length >= 2, 'the reviews reached the fake');
+      for (const q of seen) assert.ok(!q.body.includes(AWS_KEY), 'a reviewer saw the secret');
+    });
+  }
+});
