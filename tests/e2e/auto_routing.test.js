@@ -263,3 +263,57 @@ describe('routes that learn: the simulation', () => {
     assert.equal(r.status, 404);
   });
 });
+
+// Implicit signals (classified requests): the same request sent again at once fails the
+// earlier one; a failed tool result in the next turn fails the request whose answer made that
+// tool call. Each shows up as a failure in `sluice intel stats`.
+describe('routes that learn: implicit signals', () => {
+  let fake;
+  let sluice;
+  before(async () => {
+    fake = await Fake.start();
+    sluice = await Sluice.start(tieredConfig(`http://127.0.0.1:${fake.port}`, 'auto-implicit', {
+      auto: { learning: { explore_cap: 0, explore_floor: 0 } },
+    }), { waitModels: null });
+  });
+  after(async () => {
+    await stopAll(sluice, fake);
+  });
+
+  const failures = async (intent) => {
+    const { stdout } = await run(SLUICE_BIN, ['intel', 'stats', '--config', sluice.configPath, '--json']);
+    return JSON.parse(stdout).filter((r) => r.intent === intent).reduce((n, r) => n + r.failures, 0);
+  };
+
+  test('a request retried at once counts as a failure of the first', opts, async () => {
+    const first = await ask(sluice, 'auto', PROMPTS.chat);
+    assert.equal(first.response.headers.get('x-sluice-intent'), 'chat');
+    await poll(async () => (await failures('chat')) === 0, { timeoutMs: 2_000 });
+    await ask(sluice, 'auto', PROMPTS.chat);  // the same request again: a retry
+    const n = await poll(async () => ((await failures('chat')) >= 1 ? 1 : null), { timeoutMs: 3_000 });
+    assert.equal(n, 1, 'the retry was not counted as a failure');
+  });
+
+  test('a failed tool call in the next turn counts as a failure of the previous request', opts, async () => {
+    const instruction = 'Add a CSV export button to the reports page that downloads the table currently shown.';
+    const turn1 = await anthropic(sluice).messages.create({
+      model: 'auto', max_tokens: 32, messages: [{ role: 'user', content: instruction }],
+    }).withResponse();
+    const intent = turn1.response.headers.get('x-sluice-intent');
+    assert.ok(intent, 'the request was classified');
+    const before = await failures(intent);
+    await anthropic(sluice).messages.create({
+      model: 'auto', max_tokens: 32,
+      messages: [
+        { role: 'user', content: instruction },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'Bash', input: { command: 'npm test' } }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', is_error: true, content: 'FAILED reports.test.js: exit code 1' }] },
+      ],
+    });
+    const after = await poll(async () => {
+      const n = await failures(intent);
+      return n > before ? n : null;
+    }, { timeoutMs: 3_000 });
+    assert.ok(after > before, `no failure counted for ${intent}`);
+  });
+});
