@@ -215,6 +215,9 @@ struct Loader {
         auto name = scalar(kv.first, "alias name");
         auto target = scalar(kv.second, "alias target");
         if (cfg.aliases.count(name)) fail(kv.first, "alias '" + name + "' is defined twice");
+        if (reserved_model_name(name)) {
+          fail(kv.first, "'" + name + "' is reserved for auto routing; name the alias otherwise");
+        }
         if (cfg.find_route(name)) {
           fail(kv.first, "'" + name + "' is both an alias and a route; rename one");
         }

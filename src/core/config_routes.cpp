@@ -71,6 +71,9 @@ void load_routes(const YAML::Node& routes, Config& cfg) {
       fail(kv.first, "route name '" + r.name + "' must be non-empty with no '/'");
     }
     if (cfg.find_route(r.name)) fail(kv.first, "route '" + r.name + "' is defined twice");
+    if (reserved_model_name(r.name)) {
+      fail(kv.first, "'" + r.name + "' is reserved for auto routing; name the route otherwise");
+    }
     const YAML::Node& n = kv.second;
     check_keys(
         n, "route '" + r.name + "'",

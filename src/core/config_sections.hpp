@@ -30,6 +30,10 @@ void load_governance(const YAML::Node& root, GovernanceConfig& g);
 
 /// `auto:` (after providers; `models` entries must name a configured provider).
 void load_auto(const YAML::Node& node, Config& cfg);
+/// `auto` and `auto:...` are the auto-routing model names: no route or alias may take them.
+inline bool reserved_model_name(std::string_view name) {
+  return name == "auto" || name.starts_with("auto:");
+}
 
 /// The shipped catalog (data/catalog.yaml, compiled in), parsed once.
 const std::vector<ModelInfo>& shipped_catalog();

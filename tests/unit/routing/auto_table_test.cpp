@@ -143,5 +143,21 @@ TEST(AutoConfigLoad, BadValuesAreRejectedWithTheirLine) {
             "accepted");
 }
 
+// A route or alias called auto would be shadowed by auto routing: refused at load.
+TEST(AutoConfigLoad, RoutesAndAliasesCannotTakeAutoNames) {
+  const auto error = [](const std::string& extra) {
+    auto r = load(extra);
+    auto* e = std::get_if<core::ConfigError>(&r);
+    return e ? e->to_string() : std::string("accepted");
+  };
+  EXPECT_NE(
+      error("routes:\n  auto: {targets: [a/small]}\n").find("t.yaml:10:3: 'auto' is reserved"),
+      std::string::npos)
+      << error("routes:\n  auto: {targets: [a/small]}\n");
+  EXPECT_NE(error("aliases: {'auto:fast': a/small}\n").find("'auto:fast' is reserved"),
+            std::string::npos);
+  EXPECT_EQ(error("aliases: {autopilot: a/small}\n"), "accepted");
+}
+
 }  // namespace
 }  // namespace sluice::routing
