@@ -69,36 +69,37 @@ std::uint64_t Learner::task_key(std::string_view key_id, std::uint64_t task) {
   return mix(std::hash<std::string_view>{}(key_id) ^ mix(task));
 }
 
-Draw Learner::choose(std::string_view intent, std::span<const std::string> models,
-                     std::span<const double> direction, const core::AutoLearningConfig& cfg) {
-  std::vector<ArmView> views(models.size());
-  std::lock_guard lock(mu_);
+std::vector<ArmView> Learner::views(std::string_view intent,
+                                    std::span<const std::string> models) const {
+  std::vector<ArmView> out(models.size());
   for (std::size_t i = 0; i < models.size(); ++i) {
     if (auto it = arms_.find(arm_key(intent, models[i])); it != arms_.end()) {
-      views[i].successes = it->second.successes;
-      views[i].failures = it->second.failures;
+      out[i].successes = it->second.successes;
+      out[i].failures = it->second.failures;
     }
-    views[i].direction = i < direction.size() ? direction[i] : 1.0;
+  }
+  return out;
+}
+
+Draw Learner::choose(std::string_view intent, std::span<const std::string> models,
+                     std::span<const double> direction, const core::AutoLearningConfig& cfg) {
+  std::lock_guard lock(mu_);
+  auto candidates = views(intent, models);
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    candidates[i].direction = i < direction.size() ? direction[i] : 1.0;
   }
   if (cfg.seed != 0 && cfg.seed != seeded_with_) {
     rng_ = Rng(cfg.seed);  // a fixed sequence from here on (tests)
     seeded_with_ = cfg.seed;
   }
   auto& state = explore_[std::string(intent)];
-  return choose_arm(views, cfg, rng_, state);
+  return choose_arm(candidates, cfg, rng_, state);
 }
 
 std::vector<ArmView> Learner::arms(std::string_view intent,
                                    std::span<const std::string> models) const {
-  std::vector<ArmView> views(models.size());
   std::lock_guard lock(mu_);
-  for (std::size_t i = 0; i < models.size(); ++i) {
-    if (auto it = arms_.find(arm_key(intent, models[i])); it != arms_.end()) {
-      views[i].successes = it->second.successes;
-      views[i].failures = it->second.failures;
-    }
-  }
-  return views;
+  return views(intent, models);
 }
 
 void Learner::remember(OutcomeNote note) {

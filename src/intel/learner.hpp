@@ -113,6 +113,8 @@ class Learner {
     std::int64_t picks = 0;
   };
   static std::string arm_key(std::string_view intent, std::string_view model);
+  /// Each model's counts for `intent` (under mu_).
+  std::vector<ArmView> views(std::string_view intent, std::span<const std::string> models) const;
   static std::uint64_t task_key(std::string_view key_id, std::uint64_t task_hash);
   /// Under mu_: counts the outcome on the note's arm unless already counted.
   bool apply(OutcomeNote& note, Outcome o, double weight);

@@ -38,42 +38,38 @@ class RouteStage final : public Stage {
   std::string_view name() const override { return "route"; }
 
   boost::asio::awaitable<Verdict> on_request(Exchange& ex) override {
-    if (routing::is_auto_name(ex.requested_model)) {
-      auto traits = read_traits(ex);
-      if (auto* err = std::get_if<core::GatewayError>(&traits)) {
+    // An auto name is planned from its tier's candidates; any other name resolves first.
+    const bool automatic = routing::is_auto_name(ex.requested_model);
+    if (!automatic) {
+      auto r = providers::resolve_model(*ex.snapshot, protocol::family_of(ex.endpoint),
+                                        ex.requested_model);
+      if (auto* err = std::get_if<core::GatewayError>(&r)) {
         co_return co_await respond_error(ex, std::move(*err));
       }
-      routing::PlanOptions opts;
-      opts.seed = routing::random_seed();
-      const routing::BudgetView budget = budget_view(ex);
-      if (budget) opts.budget = &budget;
-      auto failed = plan_auto(ex, std::get<routing::RequestTraits>(traits), opts);
-      if (failed) co_return co_await respond_error(ex, std::move(*failed));
-      co_return Verdict::Continue;
-    }
-    auto r = providers::resolve_model(*ex.snapshot, protocol::family_of(ex.endpoint),
-                                      ex.requested_model);
-    if (auto* err = std::get_if<core::GatewayError>(&r)) {
-      co_return co_await respond_error(ex, std::move(*err));
-    }
-    ex.resolution = std::move(std::get<providers::Resolution>(r));
-    const auto& routing_cfg = ex.snapshot->config.routing;
-    if (!ex.resolution->route) {
-      ex.direct =
-          routing::direct_targets(*ex.snapshot, *ex.resolution->provider, ex.resolution->model);
-      ex.plan = routing::plan_direct(ex.direct, routing_cfg);
-      co_return Verdict::Continue;
+      ex.resolution = std::move(std::get<providers::Resolution>(r));
+      if (!ex.resolution->route) {
+        ex.direct =
+            routing::direct_targets(*ex.snapshot, *ex.resolution->provider, ex.resolution->model);
+        ex.plan = routing::plan_direct(ex.direct, ex.snapshot->config.routing);
+        co_return Verdict::Continue;
+      }
     }
     auto traits = read_traits(ex);
     if (auto* err = std::get_if<core::GatewayError>(&traits)) {
       co_return co_await respond_error(ex, std::move(*err));
     }
+    const auto& needs = std::get<routing::RequestTraits>(traits);
     routing::PlanOptions opts;
     opts.seed = routing::random_seed();
     const routing::BudgetView budget = budget_view(ex);
     if (budget) opts.budget = &budget;
-    ex.plan = routing::plan_route(*ex.resolution->route, std::get<routing::RequestTraits>(traits),
-                                  routing_cfg, opts);
+    if (!automatic) {
+      ex.plan =
+          routing::plan_route(*ex.resolution->route, needs, ex.snapshot->config.routing, opts);
+      co_return Verdict::Continue;
+    }
+    auto failed = plan_auto(ex, needs, opts);
+    if (failed) co_return co_await respond_error(ex, std::move(*failed));
     co_return Verdict::Continue;
   }
 
