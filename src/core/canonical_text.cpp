@@ -101,6 +101,20 @@ class Scanner {
   void ws() {
     while (p_ < end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
   }
+  /// After a value in a container closed by `close`: past the ',' (More) or `close` (End);
+  /// Bad on anything else.
+  enum class Next { More, End, Bad };
+  Next after_value(char close) {
+    ws();
+    if (p_ >= end_) return Next::Bad;
+    if (*p_ == close) {
+      ++p_;
+      return Next::End;
+    }
+    if (*p_ != ',') return Next::Bad;
+    ++p_;
+    return Next::More;
+  }
   bool value(std::string* out, int depth);
   bool object(std::string* out, int depth);
   bool array(std::string* out, int depth);
@@ -403,16 +417,10 @@ bool Scanner::array(std::string* out, int depth) {
   }
   for (;;) {
     if (!value(out, depth)) return false;
-    ws();
-    if (p_ >= end_) return false;
-    if (*p_ == ']') {
-      ++p_;
-      if (out) *out += ']';
-      return true;
-    }
-    if (*p_ != ',') return false;
-    ++p_;
-    if (out) *out += ',';
+    const auto next = after_value(']');
+    if (next == Next::Bad) return false;
+    if (out) *out += next == Next::End ? ']' : ',';
+    if (next == Next::End) return true;
   }
 }
 
@@ -457,14 +465,9 @@ bool Scanner::object(std::string* out, int depth) {
     } else if (!value(nullptr, depth)) {
       return false;
     }
-    ws();
-    if (p_ >= end_) return false;
-    if (*p_ == '}') {
-      ++p_;
-      break;
-    }
-    if (*p_ != ',') return false;
-    ++p_;
+    const auto next = after_value('}');
+    if (next == Next::Bad) return false;
+    if (next == Next::End) break;
   }
   if (out) {
     if (!sorted) {
@@ -522,14 +525,9 @@ bool Scanner::members(std::string_view json, std::span<const std::string_view> n
       } else if (!value(nullptr, 1)) {
         return false;
       }
-      ws();
-      if (p_ >= end_) return false;
-      if (*p_ == '}') {
-        ++p_;
-        break;
-      }
-      if (*p_ != ',') return false;
-      ++p_;
+      const auto next = after_value('}');
+      if (next == Next::Bad) return false;
+      if (next == Next::End) break;
     }
   }
   ws();
