@@ -73,7 +73,17 @@ std::uint64_t BatchWriter::push(std::vector<Row>& queue, Row row) {
   bool full;
   std::uint64_t audit_ticket;
   {
-    std::lock_guard lk(mu_);
+    std::unique_lock lk(mu_);
+    if (submitted_ - committed_ >= opt_.max_backlog && !stop_ &&
+        std::this_thread::get_id() != thread_.get_id()) {
+      // The writer is behind by a whole backlog (a slow or stalled disk): wait for it.
+      if (waits_++ % 10000 == 0) {
+        log::warn("usage writer: {} rows wait for the disk; requests wait with them",
+                  submitted_ - committed_);
+      }
+      wake_.notify_one();
+      done_.wait(lk, [&] { return submitted_ - committed_ < opt_.max_backlog || stop_; });
+    }
     queue.push_back(std::move(row));
     ++submitted_;
     if constexpr (std::is_same_v<Row, std::unique_ptr<AuditSource>>) ++audit_submitted_;

@@ -8,6 +8,10 @@
 //
 // An audit record can be handed over unfinished (AuditSource): its hashing and JSON, a few
 // microseconds per request, then run on this thread, off the event loops.
+//
+// The backlog is bounded: once `max_backlog` rows are handed over and not yet committed, a
+// submit waits for the writer (back-pressure: requests slow down to what the disk takes)
+// rather than growing memory without limit or dropping an audit record.
 
 #include <chrono>
 #include <condition_variable>
@@ -35,7 +39,8 @@ class BatchWriter {
  public:
   struct Options {
     std::chrono::milliseconds interval{50};
-    std::size_t max_batch = 256;  // rows per transaction: bounds how long one commit runs
+    std::size_t max_batch = 256;      // rows per transaction: bounds how long one commit runs
+    std::size_t max_backlog = 65536;  // rows handed over and not committed before submit waits
   };
   BatchWriter(std::unique_ptr<Store> store, Options opt);
   explicit BatchWriter(std::unique_ptr<Store> store) : BatchWriter(std::move(store), Options{}) {}
@@ -85,6 +90,7 @@ class BatchWriter {
   std::uint64_t written_ = 0;
   std::uint64_t failed_ = 0;
   std::uint64_t flush_to_ = 0;  // the largest submitted_ a flush() waits for: write now
+  std::uint64_t waits_ = 0;     // submits that waited for the backlog (logged now and then)
   bool stop_ = false;
   std::thread thread_;
 };

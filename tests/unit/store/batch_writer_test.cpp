@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <filesystem>
 #include <random>
 #include <set>
@@ -12,9 +13,9 @@
 #include <thread>
 #include <vector>
 
+#include "store/batch_writer.hpp"
 #include "store/store.hpp"
 #include "support/temp_dir.hpp"
-#include "store/batch_writer.hpp"
 
 namespace sluice::store {
 namespace {
@@ -39,6 +40,8 @@ struct FakeState {
   std::vector<std::size_t> batches;  // sizes of append_usage calls that succeeded
   int calls = 0;
   int failures = 0;
+  bool open = true;  // false: append_usage waits (a stalled disk) until it is true again
+  std::condition_variable opened;
 };
 
 class FakeStore final : public Store {
@@ -49,7 +52,8 @@ class FakeStore final : public Store {
   std::optional<KeyRecord> find_key(std::string_view) override { return std::nullopt; }
   std::int64_t keys_generation() override { return 0; }
   void append_usage(std::span<const UsageRow> rows) override {
-    std::lock_guard lk(st_->mu);
+    std::unique_lock lk(st_->mu);
+    st_->opened.wait(lk, [&] { return st_->open; });
     ++st_->calls;
     if (st_->failures > 0) {
       --st_->failures;
@@ -73,7 +77,8 @@ class FakeStore final : public Store {
   void append_checkpoint(const AuditCheckpoint&) override {}
   std::optional<AuditCheckpoint> last_checkpoint() override { return std::nullopt; }
   std::vector<AuditRow> audit_rows(const AuditQuery&) override { return {}; }
-  void scan_audit(std::int64_t, std::int64_t, const std::function<bool(const AuditRow&)>&) override {}
+  void scan_audit(std::int64_t, std::int64_t,
+                  const std::function<bool(const AuditRow&)>&) override {}
   std::vector<AuditCheckpoint> audit_checkpoints(std::int64_t, std::int64_t) override { return {}; }
   std::int64_t audit_seq_at(std::int64_t) override { return 0; }
 
@@ -183,6 +188,41 @@ TEST_F(BatchWriterTest, GivesUpAfterTheRetryAndCountsTheRowsAsFailed) {
   EXPECT_EQ(w.written(), 1u);
   std::lock_guard lk(st->mu);
   EXPECT_EQ(st->calls, 3);
+}
+
+}  // namespace
+}  // namespace sluice::store
+
+namespace sluice::store {
+namespace {
+
+// A stalled disk: once max_backlog rows wait, the next submit waits too, instead of the
+// backlog (and memory) growing without end; it goes on as soon as the disk takes rows again.
+TEST_F(BatchWriterTest, ASubmitPastTheBacklogWaitsForTheDisk) {
+  auto st = std::make_shared<FakeState>();
+  st->open = false;
+  BatchWriter::Options opt;
+  opt.interval = std::chrono::milliseconds(1);
+  opt.max_batch = 10;
+  opt.max_backlog = 100;
+  BatchWriter w(std::make_unique<FakeStore>(st), opt);
+  for (int i = 0; i < 100; ++i) w.submit(row("r" + std::to_string(i)));
+  std::atomic<bool> submitted{false};
+  std::thread late([&] {
+    w.submit(row("late"));
+    submitted = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_FALSE(submitted) << "a submit past the backlog went through while the disk was stalled";
+  {
+    std::lock_guard lk(st->mu);
+    st->open = true;
+  }
+  st->opened.notify_all();
+  late.join();
+  EXPECT_TRUE(submitted);
+  w.flush();
+  EXPECT_EQ(w.written(), 101u);
 }
 
 }  // namespace
