@@ -124,6 +124,15 @@ class Scanner {
   bool scan_escape();
   bool scan_utf8();
   bool key(Key& k);
+  /// A member's key and the ':' after it, whitespace around both.
+  bool member_key(Key& k) {
+    ws();
+    if (!key(k)) return false;
+    ws();
+    if (p_ >= end_ || *p_ != ':') return false;
+    ++p_;
+    return true;
+  }
   void write_string(std::string& out, std::string_view raw, bool escaped);
   void decode(std::string_view raw, std::string& to);
   bool number(std::string* out);
@@ -438,12 +447,8 @@ bool Scanner::object(std::string* out, int depth) {
   }
   bool sorted = true;
   for (;;) {
-    ws();
     Key k;
-    if (!key(k)) return false;
-    ws();
-    if (p_ >= end_ || *p_ != ':') return false;
-    ++p_;
+    if (!member_key(k)) return false;
     if (out) {
       if (members_.size() > base) {
         *out += ',';
@@ -508,12 +513,8 @@ bool Scanner::members(std::string_view json, std::span<const std::string_view> n
     ++p_;
   } else {
     for (;;) {
-      ws();
       Key k;
-      if (!key(k)) return false;
-      ws();
-      if (p_ >= end_ || *p_ != ':') return false;
-      ++p_;
+      if (!member_key(k)) return false;
       const auto name = key_view(k);
       std::size_t i = 0;
       while (i < names.size() && names[i] != name) ++i;

@@ -144,6 +144,14 @@ void list(Json& o, const std::vector<std::string>& items) {
   o.lit("]");
 }
 
+/// `"name":value,` when `value` is not empty (canonical JSON omits what is not there).
+void optional_member(Json& o, std::string_view quoted_name_colon, const std::string& value) {
+  if (value.empty()) return;
+  o.lit(quoted_name_colon);
+  o.str(value);
+  o.lit(",");
+}
+
 /// Which rules matched and what they decided: ids and names, never the rules' text.
 void write_policy(Json& o, const AuditEntry::Policy& p) {
   o.lit(R"(,"policy":{)");
@@ -154,16 +162,8 @@ void write_policy(Json& o, const AuditEntry::Policy& p) {
     o.str(p.council->second);
     o.lit("},");
   }
-  if (!p.decided_by.empty()) {
-    o.lit(R"("decided_by":)");
-    o.str(p.decided_by);
-    o.lit(",");
-  }
-  if (!p.route.empty()) {
-    o.lit(R"("route":)");
-    o.str(p.route);
-    o.lit(",");
-  }
+  optional_member(o, R"("decided_by":)", p.decided_by);
+  optional_member(o, R"("route":)", p.route);
   o.lit(R"("rules":)");
   list(o, p.rules);
   o.lit(R"(,"skills":)");
