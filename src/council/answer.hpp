@@ -16,6 +16,11 @@ namespace sluice::council {
 /// whole response body. "" for an endpoint without a codec or bytes it cannot read.
 std::string answer_text(protocol::Endpoint ep, std::string_view bytes, bool event_stream);
 
+/// True when the event stream `sse` (the client's wire) reached the answer's end, as sluice's
+/// own decoder reads it: chat `[DONE]`, Anthropic `message_stop`, Responses
+/// `response.completed` / `.incomplete`, Gemini a chunk with `finishReason`.
+bool stream_complete(protocol::Endpoint ep, std::string_view sse);
+
 /// The whole answer with `notice` added as a last piece of text in `ep`'s shape: appended to
 /// the chat message's content; a new output message (Responses), text block (Anthropic) or text
 /// part (Gemini). nullopt when `body` is not such an answer.

@@ -1,6 +1,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
 #include <map>
 #include <vector>
 
@@ -78,6 +79,19 @@ std::string answer_text(protocol::Endpoint ep, std::string_view bytes, bool even
     }
   }
   return out;
+}
+
+bool stream_complete(protocol::Endpoint ep, std::string_view sse) {
+  const auto* codec = protocol::codec_for(ep);
+  if (!codec) return false;
+  auto decoder = codec->decoder();
+  std::vector<ir::Event> events;
+  http::SseReader reader;
+  reader.feed(sse, [&](const http::SseEvent& e) { decoder->on_event(e, events); });
+  // Not on_end(): it closes a cut stream as if it had ended, which is the question here.
+  return std::any_of(events.begin(), events.end(), [](const ir::Event& e) {
+    return e.kind == ir::Event::Kind::Finish || e.kind == ir::Event::Kind::Done;
+  });
 }
 
 }  // namespace sluice::council

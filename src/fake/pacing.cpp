@@ -116,6 +116,9 @@ asio::awaitable<void> send_stream(const StreamPlan& plan, const Faults& faults,
   }
   ok = co_await writer.write_chunk(bytes.substr(sent));
   if (ok) {
+    ok = co_await pause(writer, faults.linger_ms.value_or(0));
+  }
+  if (ok) {
     ok = co_await writer.end_stream();
   }
   outcome(ok ? stats.streams_completed : stats.streams_aborted);

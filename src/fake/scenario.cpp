@@ -23,13 +23,14 @@ struct Control {
 };
 
 constexpr int kMaxMs = 3'600'000;
-constexpr std::array<Control, 8> kControls = {{
+constexpr std::array<Control, 9> kControls = {{
     {"status", "x-fake-status", 100, 599, &Faults::status},
     {"retry_after", "x-fake-retry-after", 0, 86'400, &Faults::retry_after},
     {"latency_ms", "x-fake-latency-ms", 0, kMaxMs, &Faults::latency_ms},
     {"first_byte_ms", "x-fake-first-byte-ms", 0, kMaxMs, &Faults::first_byte_ms},
     {"chunks", "x-fake-chunks", 1, 100'000, &Faults::chunks},
     {"chunk_gap_ms", "x-fake-chunk-gap-ms", 0, kMaxMs, &Faults::chunk_gap_ms},
+    {"linger_ms", "x-fake-linger-ms", 0, kMaxMs, &Faults::linger_ms},
     {"reset_after", "x-fake-reset-after", 0, 1'000'000, &Faults::reset_after},
     {"error_after", "x-fake-error-after", 0, 1'000'000, &Faults::error_after},
 }};
@@ -91,7 +92,7 @@ ScenarioError script_error(std::string_view name, const YAML::Node& node, std::s
 
 constexpr std::string_view kRuleKeys =
     "match, times, chance, status, retry_after, latency_ms, first_byte_ms, chunks, chunk_gap_ms, "
-    "reset_after, error_after, malformed, reply, tool_call";
+    "linger_ms, reset_after, error_after, malformed, reply, tool_call";
 
 ScenarioResult<Script::Rule> parse_rule(const YAML::Node& node, std::string_view name,
                                         std::size_t index) {

@@ -41,6 +41,7 @@ struct Faults {
   std::optional<int> first_byte_ms;  // streams: after the headers, before the first event
   std::optional<int> chunks;         // content deltas in a stream
   std::optional<int> chunk_gap_ms;   // pause between content deltas
+  std::optional<int> linger_ms;      // streams: after the last event, before the body ends
   std::optional<int> reset_after;    // streams: TCP reset after N deltas; else before any byte
   std::optional<int> error_after;    // streams: the wire's error event after N deltas
   std::optional<bool> malformed;     // invalid JSON body / garbage SSE line

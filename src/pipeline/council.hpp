@@ -32,6 +32,10 @@ struct CouncilPlan {
 /// Stacks the council's writer on ex.writer. Call before anything is written.
 void stack_council(Exchange& ex, CouncilPlan plan);
 
+/// When the exchange completes: starts an async council whose stream went out whole but whose
+/// client left before the stream's end (the exchange was cancelled before end_stream).
+void settle_council(Exchange& ex) noexcept;
+
 struct CouncilJob;
 using CouncilJobPtr = std::shared_ptr<CouncilJob>;
 

@@ -32,6 +32,8 @@ class CouncilStage final : public Stage {
     co_return Verdict::Continue;
   }
 
+  void on_complete(Exchange& ex) noexcept override { settle_council(ex); }
+
  private:
   // Stacks the council's writer when this request's answer needs one.
   static void convene(Exchange& ex) {

@@ -11,6 +11,8 @@
 
 #include <boost/asio/this_coro.hpp>
 
+#include <optional>
+
 #include "core/log.hpp"
 #include "council/answer.hpp"
 #include "pipeline/council.hpp"
@@ -75,6 +77,7 @@ class CouncilWriter final : public http::ResponseWriter {
       co_return co_await inner_.start_stream(status, std::move(headers));
     }
     streaming_ = true;
+    executor_ = co_await asio::this_coro::executor;
     if (!gate_) {
       http::set_header(headers, kHeader, pending_header(ex_));
       co_return co_await inner_.start_stream(status, std::move(headers));
@@ -96,6 +99,7 @@ class CouncilWriter final : public http::ResponseWriter {
 
   asio::awaitable<bool> end_stream() override {
     if (!streaming_) co_return co_await inner_.end_stream();
+    ended_ = true;
     const auto exec = co_await asio::this_coro::executor;
     start_council(job_, ex_, council::answer_text(ex_.endpoint, kept_, true), kept_, exec);
     if (!gate_) {
@@ -115,6 +119,16 @@ class CouncilWriter final : public http::ResponseWriter {
     const bool written = co_await inner_.write_chunk(bytes);
     if (!written) co_return false;
     co_return co_await inner_.end_stream();
+  }
+
+  /// The exchange is over. A client may hang up at the stream's last event (the openai SDK
+  /// closes at `[DONE]`), which cancels the exchange before end_stream: an async council still
+  /// reviews an answer whose whole stream went out.
+  void settle() {
+    if (gate_ || !streaming_ || ended_ || !executor_) return;
+    if (!council::stream_complete(ex_.endpoint, kept_)) return;
+    start_council(job_, ex_, council::answer_text(ex_.endpoint, kept_, true), kept_, *executor_);
+    ex_.decisions.push_back("council: async, pending");
   }
 
   void reset_connection() override { inner_.reset_connection(); }
@@ -147,9 +161,11 @@ class CouncilWriter final : public http::ResponseWriter {
   const bool gate_;
   CouncilJobPtr job_;
   bool streaming_ = false;  // a 2xx event stream this writer reads
+  bool ended_ = false;      // end_stream came (the council started there)
   int held_status_ = 0;     // gate: the held stream's status (0: none held)
   http::Headers held_headers_;
   std::string kept_;  // the stream's bytes: held (gate) or copied (async)
+  std::optional<asio::any_io_executor> executor_;  // the exchange's, once a stream began
 };
 
 }  // namespace
@@ -157,6 +173,15 @@ class CouncilWriter final : public http::ResponseWriter {
 void stack_council(Exchange& ex, CouncilPlan plan) {
   ex.council_writer = std::make_unique<CouncilWriter>(ex, ex.slot.target(), std::move(plan));
   ex.slot.stack(*ex.council_writer);
+}
+
+void settle_council(Exchange& ex) noexcept {
+  if (!ex.council_writer) return;
+  try {
+    static_cast<CouncilWriter&>(*ex.council_writer).settle();  // only stack_council sets it
+  } catch (const std::exception& e) {
+    log::warn("request {}: the council could not start: {}", ex.request_id, e.what());
+  }
 }
 
 }  // namespace sluice::pipeline

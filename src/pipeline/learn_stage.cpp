@@ -33,6 +33,10 @@ class LearnStage final : public Stage {
     co_return Verdict::Continue;
   }
 
+  void on_complete(Exchange& ex) noexcept override {
+    if (ex.learner) ex.tap.settle_note(ex.status);
+  }
+
  private:
   static void note(Exchange& ex, int status) noexcept {
     if (!ex.target || status < 200 || status >= 300) return;

@@ -32,6 +32,9 @@ class ResponseTap final : public http::ResponseWriter {
   /// status: whatever a client may do as soon as it has the answer (POST /v1/feedback) must
   /// find what this records.
   void on_finish(std::function<void(int status)> note) { note_ = std::move(note); }
+  /// Runs that note now if the response never finished: the client hung up first (the openai
+  /// SDK closes at a stream's `[DONE]`, which can cancel the exchange before end_stream).
+  void settle_note(int status) { run_note(status); }
 
   boost::asio::awaitable<bool> send(int status, http::Headers headers, std::string body) override;
   boost::asio::awaitable<bool> start_stream(int status, http::Headers headers) override {

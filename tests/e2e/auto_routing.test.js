@@ -162,6 +162,27 @@ describe('POST /v1/feedback', () => {
     assert.equal(unknown.status, 404);
   });
 
+  // The openai SDK stops reading a stream at `data: [DONE]` and hangs up; an upstream that
+  // holds its stream open after the last event makes sluice see that before the stream's end.
+  // The answer went out whole, so feedback on it still finds it.
+  test('a streamed answer whose client hung up at [DONE] still takes feedback', opts, async () => {
+    const LINGER_MS = 4000;
+    const began = Date.now();
+    const { data, response } = await openai(sluice, alice).chat.completions.create(
+      { model: 'auto:fast', stream: true, max_tokens: 32, messages: [{ role: 'user', content: PROMPTS.chat }] },
+      { headers: { 'x-fake-linger-ms': String(LINGER_MS) } },
+    ).withResponse();
+    for await (const c of data) void c;
+    assert.ok(Date.now() - began < LINGER_MS, 'the client left before the upstream ended its stream');
+    const id = response.headers.get('x-sluice-request-id');
+    const counted = await poll(async () => {
+      const r = await feedback(alice, { request_id: id, outcome: 'accepted' });
+      return r.status === 200 ? r.json : null;
+    });
+    assert.ok(counted, `feedback on ${id} never found the request`);
+    assert.equal(counted.counted, true);
+  });
+
   test('bad bodies, a missing key and the wrong method', opts, async () => {
     const id = 'req_x';
     for (const [body, param] of [

@@ -150,6 +150,29 @@ describe('council', () => {
     await stopAll(notice, refuse, fake);
   });
 
+  // The openai SDK stops reading at `data: [DONE]` and closes the connection. An upstream that
+  // holds its stream open after the last event (x-fake-linger-ms) makes sluice see the client
+  // leave before the stream's end, every time: the answer went out whole, so it is reviewed.
+  test('async: a client that hangs up at [DONE] still gets its answer reviewed', opts, async () => {
+    const LINGER_MS = 4000;
+    const oai = new OpenAI({ baseURL: `${notice.url}/v1`, apiKey: key, maxRetries: 0 });
+    const began = Date.now();
+    const { data, response } = await oai.chat.completions.create(
+      { model: 'fake-openai/gpt-fake', stream: true, messages: [{ role: 'user', content: 'rename the helper' }] },
+      { headers: { 'x-test-council': 'async', 'x-fake-reply': OK_REPLY, 'x-fake-linger-ms': String(LINGER_MS) } },
+    ).withResponse();
+    let text = '';
+    for await (const c of data) text += c.choices[0]?.delta?.content ?? '';
+    assert.equal(text, OK_REPLY);
+    assert.ok(Date.now() - began < LINGER_MS, 'the client left before the upstream ended its stream');
+    const id = response.headers.get('x-sluice-request-id');
+    assert.equal(response.headers.get('x-sluice-council'), `pending; id=${id}`);
+    const c = await council(notice, id);
+    assert.equal(c.status, 'decided');
+    assert.equal(c.decision, 'approve');
+    assert.equal(c.reviewers.length, 2);
+  });
+
   for (const wire of WIRES) {
     for (const stream of [false, true]) {
       const label = `${wire}${stream ? ', streamed' : ''}`;

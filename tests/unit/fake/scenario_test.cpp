@@ -10,7 +10,8 @@ TEST(FakeScenario, GlobMatching) {
   EXPECT_TRUE(core::glob_match("*", "/v1/messages"));
   EXPECT_TRUE(core::glob_match("/v1/*", "/v1/chat/completions"));
   EXPECT_TRUE(core::glob_match("claude-*", "claude-fake-sonnet"));
-  EXPECT_TRUE(core::glob_match("*:streamGenerateContent", "/v1beta/models/g:streamGenerateContent"));
+  EXPECT_TRUE(
+      core::glob_match("*:streamGenerateContent", "/v1beta/models/g:streamGenerateContent"));
   EXPECT_TRUE(core::glob_match("gpt-?", "gpt-5"));
   EXPECT_TRUE(core::glob_match("a*b*c", "aXXbYYc"));
   EXPECT_FALSE(core::glob_match("a*b*c", "aXXbYY"));
@@ -19,11 +20,11 @@ TEST(FakeScenario, GlobMatching) {
 }
 
 TEST(FakeScenario, HeadersSetFaults) {
-  http::Headers headers{{"x-fake-status", "529"},    {"x-fake-retry-after", "2"},
-                        {"x-fake-latency-ms", "10"}, {"x-fake-first-byte-ms", "20"},
-                        {"x-fake-chunks", "3"},      {"x-fake-chunk-gap-ms", "5"},
-                        {"x-fake-reset-after", "1"}, {"x-fake-error-after", "2"},
-                        {"x-fake-malformed", "1"},   {"authorization", "Bearer x"}};
+  http::Headers headers{
+      {"x-fake-status", "529"},       {"x-fake-retry-after", "2"},  {"x-fake-latency-ms", "10"},
+      {"x-fake-first-byte-ms", "20"}, {"x-fake-chunks", "3"},       {"x-fake-chunk-gap-ms", "5"},
+      {"x-fake-reset-after", "1"},    {"x-fake-error-after", "2"},  {"x-fake-malformed", "1"},
+      {"x-fake-linger-ms", "7"},      {"authorization", "Bearer x"}};
   auto f = faults_from_headers(headers).value();
   EXPECT_EQ(f.status, 529);
   EXPECT_EQ(f.retry_after, 2);
@@ -34,6 +35,7 @@ TEST(FakeScenario, HeadersSetFaults) {
   EXPECT_EQ(f.reset_after, 1);
   EXPECT_EQ(f.error_after, 2);
   EXPECT_EQ(f.malformed, true);
+  EXPECT_EQ(f.linger_ms, 7);
   EXPECT_TRUE(f.error_status());
 }
 
