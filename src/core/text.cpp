@@ -1,5 +1,8 @@
 #include "core/text.hpp"
 
+#include <algorithm>
+#include <cstring>
+
 namespace sluice::core {
 
 std::string_view trim(std::string_view s) {
@@ -28,6 +31,17 @@ std::vector<std::string> split_list(std::string_view csv) {
     csv.remove_prefix(comma + 1);
   }
   return out;
+}
+
+std::size_t find_line_break(std::string_view s) {
+  std::size_t end = s.size();
+  if (const void* nl = std::memchr(s.data(), '\n', s.size())) {
+    end = static_cast<std::size_t>(static_cast<const char*>(nl) - s.data());
+  }
+  if (const void* cr = std::memchr(s.data(), '\r', end)) {
+    end = static_cast<std::size_t>(static_cast<const char*>(cr) - s.data());
+  }
+  return end == s.size() ? std::string_view::npos : end;
 }
 
 }  // namespace sluice::core

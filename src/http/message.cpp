@@ -5,9 +5,19 @@
 
 #include <algorithm>
 
+#include "core/text.hpp"
+
 namespace sluice::http {
 
 namespace {
+
+/// No byte that would break the header line: CR, LF, ':', space or tab (one pass; see
+/// core::find_line_break for why not find_first_of).
+bool plain_name(std::string_view name) {
+  return std::none_of(name.begin(), name.end(), [](char c) {
+    return c == '\r' || c == '\n' || c == ':' || c == ' ' || c == '\t';
+  });
+}
 
 bool iequals(std::string_view a, std::string_view lower) {
   if (a.size() != lower.size()) return false;
@@ -43,10 +53,9 @@ std::optional<std::string> query_param(std::string_view query, std::string_view 
 
 void append_header_lines(std::string& out, const Headers& headers) {
   for (const auto& h : headers) {
-    if (h.name.empty() || h.value.find_first_of("\r\n") != std::string::npos ||
-        h.name.find_first_of("\r\n: \t") != std::string::npos || iequals(h.name, "host") ||
-        iequals(h.name, "content-length") || iequals(h.name, "transfer-encoding") ||
-        iequals(h.name, "connection")) {
+    if (h.name.empty() || core::find_line_break(h.value) != std::string_view::npos ||
+        !plain_name(h.name) || iequals(h.name, "host") || iequals(h.name, "content-length") ||
+        iequals(h.name, "transfer-encoding") || iequals(h.name, "connection")) {
       continue;
     }
     out += h.name;

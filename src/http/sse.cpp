@@ -1,5 +1,7 @@
 #include "http/sse.hpp"
 
+#include "core/text.hpp"
+
 #include <algorithm>
 #include <cstring>
 
@@ -18,16 +20,9 @@ void SseReader::feed(std::string_view chunk, const Sink& sink) {
       line_.clear();
       continue;
     }
-    // Copy runs of ordinary bytes at once. find_first_of("\r\n") would call memchr once per
-    // byte; two memchr scans over the rest are what make this linear and fast.
-    const char* rest = chunk.data() + i;
-    const std::size_t left = chunk.size() - i;
-    const void* nl = std::memchr(rest, '\n', left);
-    std::size_t j =
-        nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - chunk.data()) : chunk.size();
-    if (const void* cr = std::memchr(rest, '\r', j - i)) {
-      j = static_cast<std::size_t>(static_cast<const char*>(cr) - chunk.data());
-    }
+    // Copy runs of ordinary bytes at once.
+    const auto brk = core::find_line_break(chunk.substr(i));
+    const std::size_t j = brk == std::string_view::npos ? chunk.size() : i + brk;
     line_.append(chunk.substr(i, j - i));
     i = j - 1;
   }
@@ -126,14 +121,7 @@ std::string SseSplitter::take_rest() {
 SseFields sse_fields(std::string_view raw) {
   SseFields f;
   while (!raw.empty()) {
-    // Two memchr calls, not find_first_of (one memchr per byte; see SseReader::feed).
-    std::size_t end = std::string_view::npos;
-    if (const void* nl = std::memchr(raw.data(), '\n', raw.size())) {
-      end = static_cast<std::size_t>(static_cast<const char*>(nl) - raw.data());
-    }
-    if (const void* cr = std::memchr(raw.data(), '\r', std::min(end, raw.size()))) {
-      end = static_cast<std::size_t>(static_cast<const char*>(cr) - raw.data());
-    }
+    std::size_t end = core::find_line_break(raw);
     const std::string_view line = raw.substr(0, end);
     if (end == std::string_view::npos) {
       raw = {};

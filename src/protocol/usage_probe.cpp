@@ -9,10 +9,12 @@
 #include <string.h>  // memmem (GNU)
 
 #include <boost/json/basic_parser_impl.hpp>
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/stream_parser.hpp>
 
+#include "core/text.hpp"
 #include "protocol/anthropic/internal.hpp"
 #include "protocol/gemini/internal.hpp"
 #include "protocol/json_util.hpp"
@@ -140,17 +142,28 @@ bool may_carry_usage(std::string_view data) {
 // schema echoed in a Responses answer may have a property of that name.
 std::optional<ir::Usage> usage_by_last_key(UsageWire w, std::string_view body) {
   const std::string_view key = w == UsageWire::Gemini ? "\"usageMetadata\"" : "\"usage\"";
-  const auto at = body.rfind(key);
+  // The last occurrence by forward memmem scans (string_view::rfind compares at every byte).
+  auto at = find_in(body, key);
   if (at == std::string_view::npos) return std::nullopt;
+  for (auto next = find_in(body, key, at + 1); next != std::string_view::npos;
+       next = find_in(body, key, next + 1)) {
+    at = next;
+  }
   auto rest = body.substr(at + key.size());
   if (!take(rest, ":")) return std::nullopt;
   skip_json_ws(rest);
   if (!rest.starts_with('{')) return std::nullopt;
-  bj::stream_parser p;
+  // Runs on every non-stream answer: the parser's scratch and the usage object live on the
+  // stack (the heap only past 2 KB).
+  unsigned char scratch[512];
+  unsigned char values[2048];
+  bj::monotonic_resource mr(values, sizeof values);
+  bj::stream_parser p(bj::storage_ptr(), bj::parse_options(), scratch, sizeof scratch);
+  p.reset(&mr);
   boost::system::error_code ec;
   p.write_some(rest.data(), rest.size(), ec);  // stops after the one value
   if (ec || !p.done()) return std::nullopt;
-  bj::object holder;
+  bj::object holder(&mr);
   holder[bj::string_view(key.data() + 1, key.size() - 2)] = p.release();
   auto u = usage_in(w, holder);
   if (!u || (u->input == 0 && u->output == 0)) return std::nullopt;
@@ -368,7 +381,7 @@ std::string event_data(std::string_view ev) {
   std::string data;
   bool any = false;
   while (!ev.empty()) {
-    const auto n = ev.find_first_of("\r\n");
+    const auto n = core::find_line_break(ev);
     auto line = ev.substr(0, n);
     ev.remove_prefix(n == std::string_view::npos ? ev.size() : n + 1);
     if (!line.starts_with("data:")) continue;

@@ -44,7 +44,7 @@ describe('chat completions', () => {
     assert.equal(data.choices[0].finish_reason, 'stop');
     assert.ok(data.usage.prompt_tokens > 0 && data.usage.completion_tokens > 0);
     assert.equal(data.usage.total_tokens, data.usage.prompt_tokens + data.usage.completion_tokens);
-    assert.match(response.headers.get('x-sluice-request-id') ?? '', /^req_[0-9a-f]+$/);
+    assert.match(response.headers.get('x-sluice-request-id') ?? '', /^req_[0-9a-f]{24}$/);
     assert.equal(response.headers.get('x-sluice-model'), 'gpt-fake');
     assert.equal(response.headers.get('x-sluice-provider'), 'fake-openai');
     // The provider's own request id comes through too.

@@ -41,6 +41,16 @@ TEST(UsageProbe, ResponsesBody) {
   expect_usage(usage_of_body(Endpoint::Responses, body), 5000, 800, 4096, 0, 512);
 }
 
+TEST(UsageProbe, TheLastKeyNamedUsageIsTheAnswersUsage) {
+  // An earlier "usage" (a tool schema property echoed before the answer's usage) is skipped
+  // without parsing the whole body.
+  const auto body = R"({"id":"resp_1","object":"response",
+    "tools":[{"type":"function","name":"f","parameters":{"type":"object",
+      "properties":{"usage":{"type":"string"}}}}],"output":[],
+    "usage":{"input_tokens":70,"output_tokens":9,"total_tokens":79}})";
+  expect_usage(usage_of_body(Endpoint::Responses, body), 70, 9, 0, 0, 0);
+}
+
 TEST(UsageProbe, ALaterKeyNamedUsageThatIsNotUsageFallsBackToTheWholeBody) {
   // A Responses answer echoes the request's tools; a schema property may be called "usage".
   const auto body = R"({"id":"resp_1","object":"response","output":[],
@@ -87,8 +97,7 @@ TEST(UsageProbe, NoUsageOrNotJson) {
 
 TEST(UsageProbe, AWholeUsageObjectCountsEvenIfTheBodyAroundItIsCut) {
   // What the provider reported is what it bills, even when the rest of the body is damaged.
-  expect_usage(usage_of_body(Endpoint::Messages, R"({"usage":{"input_tokens":1})"), 1, 0, 0, 0,
-               0);
+  expect_usage(usage_of_body(Endpoint::Messages, R"({"usage":{"input_tokens":1})"), 1, 0, 0, 0, 0);
 }
 
 TEST(StreamUsage, ChatFinalChunk) {
