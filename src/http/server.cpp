@@ -16,6 +16,7 @@
 
 #include <array>
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <list>
 #include <mutex>
@@ -95,10 +96,13 @@ class SessionWriter final : public ResponseWriter {
     if (!streaming_ || dead_ || finished_) co_return false;
     if (data.empty()) co_return true;
     // "<hex size>\r\n" + data + "\r\n" as one gather write.
+    // to_chars, not snprintf: ~1,500 instructions a chunk, and a stream has dozens.
     char size_line[24];
-    const int len = std::snprintf(size_line, sizeof size_line, "%zx\r\n", data.size());
+    char* end = std::to_chars(size_line, size_line + 16, data.size(), 16).ptr;
+    *end++ = '\r';
+    *end++ = '\n';
     const std::array<net::const_buffer, 3> bufs{
-        net::buffer(size_line, static_cast<std::size_t>(len)), net::buffer(data),
+        net::buffer(size_line, static_cast<std::size_t>(end - size_line)), net::buffer(data),
         net::buffer("\r\n", 2)};
     stream_.expires_after(opts_.write_timeout);
     auto [ec, n] = co_await net::async_write(stream_, bufs, kTuple);
