@@ -6,8 +6,7 @@
 #
 #   bench/callgrind.sh [--sluice PATH] [--payload chat|stream] [--seconds S] [--top N]
 #
-# Starts `sluice fake-upstream` and `sluice serve` (a generated config like bench/run.sh's,
-# audit on) under callgrind with instrumentation off, warms up with wrk for 3 s, counts for S s
+# Starts `sluice fake-upstream` and `sluice serve` (bench/run.sh's config, audit on) under callgrind with instrumentation off, warms up with wrk for 3 s, counts for S s
 # (default 10) of `wrk -c4`, then prints the instructions per request and the top N functions
 # by their own cost per request. The callgrind file is kept (its path is printed).
 set -euo pipefail
@@ -45,7 +44,7 @@ done
 
 TMP=$(mktemp -d)
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$TMP/store"; }
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$TMP"; }
 trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -53,23 +52,12 @@ FAKE_PORT=$(free_port)
 PORT=$(free_port)
 "$SLUICE" fake-upstream --listen "127.0.0.1:$FAKE_PORT" >/dev/null 2>&1 &
 PIDS+=($!)
-cat >"$TMP/sluice.yaml" <<EOF
-listen: 127.0.0.1:$PORT
-threads: 1
-log_level: warn
-access_log: false
-store: {path: $TMP/store/sluice.db}
-providers:
-  - name: fake
-    type: openai
-    base_url: http://127.0.0.1:$FAKE_PORT/v1
-    api_key: bench-key
-    models: [gpt-fake-mini]
-    discover_models: false
-EOF
+THREADS=1
+source "$ROOT/bench/sluice_config.sh"
+write_sluice_config "$TMP/sluice.yaml" false callgrind
 OUT="$TMP/callgrind.out"
 valgrind --tool=callgrind --callgrind-out-file="$OUT" --instr-atstart=no \
-  "$SLUICE" serve --config "$TMP/sluice.yaml" >"$TMP/serve.log" 2>&1 &
+  "$SLUICE" serve --config "$TMP/sluice.yaml" --listen "127.0.0.1:$PORT" >"$TMP/serve.log" 2>&1 &
 VG=$!
 PIDS+=("$VG")
 for _ in $(seq 1 100); do
@@ -84,7 +72,8 @@ REQUESTS=$(wrk -t1 -c4 -d"${SECONDS_COUNTED}s" -s "$LUA" "http://127.0.0.1:$PORT
 callgrind_control -i off "$VG" >/dev/null
 kill -INT "$VG"
 wait "$VG" 2>/dev/null || true
-cp "$OUT" "$ROOT/bench/results/callgrind-$PAYLOAD-$(date -u +%Y%m%dT%H%M%SZ).out" 2>/dev/null || true
+mkdir -p "$ROOT/bench/results"
+cp "$OUT" "$ROOT/bench/results/callgrind-$PAYLOAD-$(date -u +%Y%m%dT%H%M%SZ).out"
 
 callgrind_annotate "$OUT" 2>/dev/null | awk -v n="$REQUESTS" -v top="$TOP" '
   /PROGRAM TOTALS/ { x = $1; gsub(",", "", x); total = x; next }

@@ -1,6 +1,5 @@
 #include "core/text.hpp"
 
-#include <algorithm>
 #include <cstring>
 
 namespace sluice::core {

@@ -2,9 +2,6 @@
 
 #include "core/text.hpp"
 
-#include <algorithm>
-#include <cstring>
-
 namespace sluice::http {
 
 void SseReader::feed(std::string_view chunk, const Sink& sink) {
@@ -83,15 +80,9 @@ void SseSplitter::feed(std::string_view chunk, const Sink& sink) {
     const char c = data[i];
     if (c != '\r' && c != '\n') {
       line_start_ = false;
-      // The rest of the line at once (see SseReader::feed for why two memchr calls).
-      const std::size_t left = buf_.size() - i;
-      const void* nl = std::memchr(data + i, '\n', left);
-      std::size_t j =
-          nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - data) : buf_.size();
-      if (const void* cr = std::memchr(data + i, '\r', j - i)) {
-        j = static_cast<std::size_t>(static_cast<const char*>(cr) - data);
-      }
-      i = j;
+      // The rest of the line at once.
+      const auto brk = core::find_line_break(std::string_view(buf_).substr(i));
+      i = brk == std::string_view::npos ? buf_.size() : i + brk;
       continue;
     }
     std::size_t end = i + 1;

@@ -99,9 +99,7 @@ class CouncilWriter final : public http::ResponseWriter {
 
   asio::awaitable<bool> end_stream() override {
     if (!streaming_) co_return co_await inner_.end_stream();
-    ended_ = true;
-    const auto exec = co_await asio::this_coro::executor;
-    start_council(job_, ex_, council::answer_text(ex_.endpoint, kept_, true), kept_, exec);
+    review_stream();
     if (!gate_) {
       ex_.decisions.push_back("council: async, pending");
       co_return co_await inner_.end_stream();
@@ -125,9 +123,8 @@ class CouncilWriter final : public http::ResponseWriter {
   /// closes at `[DONE]`), which cancels the exchange before end_stream: an async council still
   /// reviews an answer whose whole stream went out.
   void settle() {
-    if (gate_ || !streaming_ || ended_ || !executor_) return;
-    if (!council::stream_complete(ex_.endpoint, kept_)) return;
-    start_council(job_, ex_, council::answer_text(ex_.endpoint, kept_, true), kept_, *executor_);
+    if (gate_ || !streaming_ || ended_ || !council::stream_complete(ex_.endpoint, kept_)) return;
+    review_stream();
     ex_.decisions.push_back("council: async, pending");
   }
 
@@ -139,6 +136,12 @@ class CouncilWriter final : public http::ResponseWriter {
   std::uint64_t bytes_written() const override { return inner_.bytes_written(); }
 
  private:
+  /// The council starts on the stream as it went out (async) or is held (gate).
+  void review_stream() {
+    ended_ = true;
+    start_council(job_, ex_, council::answer_text(ex_.endpoint, kept_, true), kept_, *executor_);
+  }
+
   /// The answer is withheld: the client's error shape instead, with the sluice headers the
   /// answer had (request id, model, provider, ...).
   asio::awaitable<bool> refuse(const http::Headers& held, const GateOutcome& out) {
@@ -161,11 +164,11 @@ class CouncilWriter final : public http::ResponseWriter {
   const bool gate_;
   CouncilJobPtr job_;
   bool streaming_ = false;  // a 2xx event stream this writer reads
-  bool ended_ = false;      // end_stream came (the council started there)
+  bool ended_ = false;      // the council started on the stream
   int held_status_ = 0;     // gate: the held stream's status (0: none held)
   http::Headers held_headers_;
   std::string kept_;  // the stream's bytes: held (gate) or copied (async)
-  std::optional<asio::any_io_executor> executor_;  // the exchange's, once a stream began
+  std::optional<asio::any_io_executor> executor_;  // the exchange's, set with streaming_
 };
 
 }  // namespace
