@@ -163,9 +163,10 @@ int serve(const ServeOptions& opt) {
   if (!intel) return 2;
   holder.set(providers::make_snapshot(*cfg, {}, generation, nullptr, *intel));
   std::mutex publish;
-  // Discovery threads borrow holder and publish; they are joined before serve() returns.
+  // Discovery threads borrow holder and publish; they are joined before serve() returns. The
+  // first starts once the port is bound: an early return below (a port in use, a store that
+  // cannot open) must not leave a joinable thread behind, which would abort the process.
   std::vector<std::thread> discovery;
-  discovery.emplace_back([&holder, &publish] { discover_models(holder, publish); });
 
   std::unique_ptr<governance::Governance> governance;
   try {
@@ -209,6 +210,7 @@ int serve(const ServeOptions& opt) {
     log::error("cannot listen on {}: {}", cfg->listen, e.what());
     return 1;
   }
+  discovery.emplace_back([&holder, &publish] { discover_models(holder, publish); });
 
   // One reload at a time, whoever asks: SIGHUP or the file watcher.
   std::mutex reloading;

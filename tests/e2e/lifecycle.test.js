@@ -220,6 +220,20 @@ describe('configuration', () => {
     assert.ok(!r.stdout.includes('listening'), 'never listened');
   });
 
+  test('a port already in use: serve says so and exits 1 (no abort)', opts, async () => {
+    const dir = tempDir();
+    const path = writeTemp('busy.yaml', JSON.stringify({
+      ...baseConfig(fake.port),
+      store: { path: join(dir, 'busy', 'sluice.db') },
+    }));
+    const r = spawnSync(SLUICE_BIN, ['serve', '--config', path, '--listen', `127.0.0.1:${sluice.port}`],
+                        { encoding: 'utf8', timeout: START_TIMEOUT_MS });
+    assert.equal(r.signal, null, `exited, not killed by a signal: ${r.stderr}`);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /cannot listen on 127\.0\.0\.1:\d+: .*in use/i);
+    assert.doesNotMatch(r.stderr, /terminate called/);
+  });
+
   test('a wrong value type is reported with its position too', opts, async () => {
     const path = writeTemp('bad2.yaml', 'timeouts:\n  first_byte: soon\n');
     const r = spawnSync(SLUICE_BIN, ['serve', '--config', path], { encoding: 'utf8', timeout: START_TIMEOUT_MS });
