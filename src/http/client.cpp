@@ -20,6 +20,7 @@
 #include <variant>
 
 #include "core/log.hpp"
+#include "http/write_now.hpp"
 
 namespace sluice::http {
 namespace {
@@ -351,6 +352,15 @@ net::awaitable<error_code> write_request(Stream& s, const std::string& head,
                                          const std::string& body) {
   const std::array<net::const_buffer, 2> bufs{net::buffer(head), net::buffer(body)};
   auto [ec, n] = co_await net::async_write(s, bufs, kTuple);
+  co_return ec;
+}
+
+/// Plain TCP: straight into the socket when it takes it (write_now.hpp), under the request's
+/// first-byte deadline otherwise.
+net::awaitable<error_code> write_request(beast::tcp_stream& s, const std::string& head,
+                                         const std::string& body) {
+  const std::array<net::const_buffer, 2> bufs{net::buffer(head), net::buffer(body)};
+  auto [ec, n] = co_await write_all(s, bufs, std::nullopt);
   co_return ec;
 }
 

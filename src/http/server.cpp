@@ -25,6 +25,7 @@
 
 #include "core/log.hpp"
 #include "http/decompress.hpp"
+#include "http/write_now.hpp"
 
 namespace sluice::http {
 namespace {
@@ -69,9 +70,7 @@ class SessionWriter final : public ResponseWriter {
     head += "\r\n\r\n";
     const std::array<net::const_buffer, 2> bufs{net::buffer(head),
                                                 head_ ? net::const_buffer() : net::buffer(body)};
-    stream_.expires_after(opts_.write_timeout);
-    auto [ec, n] = co_await net::async_write(stream_, bufs, kTuple);
-    stream_.expires_never();
+    auto [ec, n] = co_await write_all(stream_, bufs, opts_.write_timeout);
     bytes_ += n;
     finished_ = !ec;
     dead_ = static_cast<bool>(ec);
@@ -84,9 +83,7 @@ class SessionWriter final : public ResponseWriter {
     streaming_ = true;
     std::string head = response_head(status, headers);
     head += "Transfer-Encoding: chunked\r\n\r\n";
-    stream_.expires_after(opts_.write_timeout);
-    auto [ec, n] = co_await net::async_write(stream_, net::buffer(head), kTuple);
-    stream_.expires_never();
+    auto [ec, n] = co_await write_all(stream_, net::buffer(head), opts_.write_timeout);
     bytes_ += n;
     dead_ = static_cast<bool>(ec);
     co_return !ec;
@@ -104,9 +101,7 @@ class SessionWriter final : public ResponseWriter {
     const std::array<net::const_buffer, 3> bufs{
         net::buffer(size_line, static_cast<std::size_t>(end - size_line)), net::buffer(data),
         net::buffer("\r\n", 2)};
-    stream_.expires_after(opts_.write_timeout);
-    auto [ec, n] = co_await net::async_write(stream_, bufs, kTuple);
-    stream_.expires_never();
+    auto [ec, n] = co_await write_all(stream_, bufs, opts_.write_timeout);
     bytes_ += n;
     dead_ = static_cast<bool>(ec);
     co_return !ec;
@@ -114,9 +109,7 @@ class SessionWriter final : public ResponseWriter {
 
   net::awaitable<bool> end_stream() override {
     if (!streaming_ || dead_ || finished_) co_return false;
-    stream_.expires_after(opts_.write_timeout);
-    auto [ec, n] = co_await net::async_write(stream_, net::buffer("0\r\n\r\n", 5), kTuple);
-    stream_.expires_never();
+    auto [ec, n] = co_await write_all(stream_, net::buffer("0\r\n\r\n", 5), opts_.write_timeout);
     bytes_ += n;
     finished_ = !ec;
     dead_ = static_cast<bool>(ec);
