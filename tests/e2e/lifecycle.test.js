@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import net from 'node:net';
 import OpenAI from 'openai';
 import {
   Fake, Sluice, Proc, baseConfig, stopAll, post, fetchT, poll, sleep, writeTemp, tempDir,
@@ -68,6 +69,76 @@ describe('client aborts', () => {
     const ok = await poll(async () => (await fake.stats()).requests_abandoned > before.requests_abandoned,
       { timeoutMs: 2000 });
     assert.ok(ok, `upstream request still waiting: ${JSON.stringify(await fake.stats())}`);
+  });
+});
+
+describe('slow readers', () => {
+  // A stream far larger than the loopback socket buffers: sluice's writes fill the buffer and
+  // continue asynchronously (the path a write that the socket took at once never takes).
+  function request(port) {
+    const body = JSON.stringify({ model: 'fast', stream: true, messages: [{ role: 'user', content: 'long' }] });
+    return ['POST /v1/chat/completions HTTP/1.1', `Host: 127.0.0.1:${port}`,
+      'Content-Type: application/json', `Authorization: Bearer ${KEYS.client}`,
+      // ~9 MB: 40,000 one-letter deltas of ~230 bytes each.
+      `x-fake-reply: ${'x'.repeat(40000)}`, 'x-fake-chunks: 40000',
+      `Content-Length: ${Buffer.byteLength(body)}`, 'Connection: close',
+      '', body].join('\r\n');
+  }
+
+  test('a client that pauses reading still gets every byte of a large stream', opts, async () => {
+    const text = await new Promise((resolveText, reject) => {
+      const sock = net.connect(sluice.port, '127.0.0.1');
+      const parts = [];
+      let received = 0;
+      const timer = setTimeout(() => { sock.destroy(); reject(new Error(`stalled at ${received} bytes`)); }, 25_000);
+      sock.on('connect', () => {
+        sock.write(request(sluice.port));
+        sock.pause();  // sluice's send buffer and ours fill up
+        setTimeout(() => sock.resume(), 1500);
+      });
+      sock.on('data', (d) => { parts.push(d); received += d.length; });
+      sock.on('error', (e) => { clearTimeout(timer); reject(e); });
+      sock.on('close', () => { clearTimeout(timer); resolveText(Buffer.concat(parts).toString('latin1')); });
+    });
+    assert.ok(text.length > 8 * 1024 * 1024, `only ${text.length} bytes: the buffers never filled`);
+    assert.match(text, /^HTTP\/1\.1 200/);
+    assert.match(text, /data: \[DONE\]\r?\n\r?\n\r\n0\r\n\r\n$/, 'the stream ends with [DONE] and the last chunk');
+    const deltas = (text.match(/"delta":\{"content":"x"\}/g) || []).length;
+    assert.equal(deltas, 40000, 'every content delta arrived');
+  });
+
+  test('a client that stops reading is disconnected after write_timeout, and its upstream call cancelled', opts, async () => {
+    const own = await Sluice.start(baseConfig(fake.port, { limits: { write_timeout: '1s' } }));
+    try {
+      const before = await fake.stats();
+      // Paused for 3 s (past the 1 s write_timeout), then drained: a paused socket sees the
+      // close only once its buffered bytes are read.
+      const text = await new Promise((resolveText, reject) => {
+        const sock = net.connect(own.port, '127.0.0.1');
+        const parts = [];
+        const timer = setTimeout(() => { sock.destroy(); reject(new Error('still connected after 15 s')); }, 15_000);
+        sock.on('connect', () => {
+          sock.write(request(own.port));
+          sock.pause();
+          setTimeout(() => sock.resume(), 3000);
+        });
+        sock.on('data', (d) => parts.push(d));
+        sock.on('error', () => {});  // a reset is a disconnect too
+        sock.on('close', () => { clearTimeout(timer); resolveText(Buffer.concat(parts).toString('latin1')); });
+      });
+      assert.match(text, /^HTTP\/1\.1 200/);
+      assert.doesNotMatch(text, /\r\n0\r\n\r\n$/, 'the stream was cut, not completed');
+      assert.ok(text.length < 8 * 1024 * 1024, `${text.length} bytes: the stream was not cut`);
+      const released = await poll(async () => (await fake.stats()).streams_aborted > before.streams_aborted,
+        { timeoutMs: 3000 });
+      assert.ok(released, `upstream call not cancelled: ${JSON.stringify(await fake.stats())}`);
+      // The gateway still serves.
+      const r = await post(`${own.url}/v1/chat/completions`, { model: 'fast', messages: [{ role: 'user', content: 'hi' }] },
+        { authorization: `Bearer ${KEYS.client}` });
+      assert.equal(r.status, 200);
+    } finally {
+      await own.stop();
+    }
   });
 });
 
