@@ -58,6 +58,7 @@ class UsageChunkFilter {
 
  private:
   std::string pending_;
+  bool any_cr_ = false;  // a \r seen: events may end in \r\n or \r, not only \n\n
 };
 
 }  // namespace sluice::protocol

@@ -308,6 +308,17 @@ TEST(UsageChunkFilter, HoldsOnlyThePartialEvent) {
   EXPECT_EQ(f.held(), 0u);
 }
 
+TEST(UsageChunkFilter, FindsTheUsageChunkWrittenWithSpaces) {
+  const std::string text = "data: {\"choices\":[{\"delta\":{\"content\":\"]\"}}]}\n\n";
+  const std::string spaced =
+      "data: {\"id\":\"x\", \"choices\" :\t[  ] , \"usage\": {\"prompt_tokens\": 1}}\n\n";
+  const std::string done = "data: [DONE]\n\n";
+  EXPECT_EQ(filter(text + spaced + done, {}), text + done);
+  // `[]` that is not the choices array, or "choices" that is not empty, is no usage chunk.
+  const std::string other_empty = "data: {\"tools\":[],\"choices\":[1],\"usage\":{\"a\":1}}\n\n";
+  EXPECT_EQ(filter(other_empty + done, {}), other_empty + done);
+}
+
 TEST(UsageChunkFilter, KeepsChunksThatAreNotUsageOnly) {
   // A usage riding on a chunk with choices (vLLM continuous usage) is the client's to see.
   const std::string with_choices =
