@@ -49,9 +49,9 @@ UsageWire usage_wire(Endpoint e) {
   return UsageWire::None;
 }
 
-std::optional<bj::value> parse(std::string_view text) {
+std::optional<bj::value> parse_json(std::string_view text, bj::storage_ptr sp = {}) {
   boost::system::error_code ec;
-  auto v = bj::parse(bj::string_view(text.data(), text.size()), ec);
+  auto v = bj::parse(bj::string_view(text.data(), text.size()), ec, std::move(sp));
   if (ec) return std::nullopt;
   return v;
 }
@@ -176,7 +176,7 @@ std::optional<ir::Usage> usage_of_body(Endpoint endpoint, std::string_view body)
   const auto w = usage_wire(endpoint);
   if (w == UsageWire::None) return std::nullopt;
   if (auto u = usage_by_last_key(w, body)) return u;
-  auto v = parse(body);
+  auto v = parse_json(body);
   if (!v) return std::nullopt;
   if (const auto* o = v->if_object()) return usage_in(w, *o);
   // streamGenerateContent without alt=sse answers a JSON array of chunks; usage is cumulative.
@@ -196,7 +196,11 @@ void StreamUsage::on_event(const http::SseEvent& e) {
   if (!may_carry_usage(e.data)) return;
   const auto w = usage_wire(endpoint_);
   if (w == UsageWire::None || w == UsageWire::Embeddings) return;
-  auto v = parse(e.data);
+  // Parsed into a buffer on the stack (the heap only past it): a DOM of the usage chunk from
+  // the global allocator cost ~10k instructions, every stream.
+  unsigned char buffer[4096];
+  bj::monotonic_resource mr(buffer, sizeof buffer);
+  auto v = parse_json(e.data, &mr);
   if (!v || !v->is_object()) return;
   const auto& o = v->get_object();
   switch (w) {
@@ -330,7 +334,7 @@ std::optional<std::string> request_stream_usage(std::string_view body) {
     out.append(body.substr(open + 1));
     return out;
   }
-  auto v = parse(body);
+  auto v = parse_json(body);
   if (!v || !v->is_object()) return std::nullopt;
   auto& so = v->get_object()["stream_options"];
   if (!so.is_object()) so = bj::object{};
@@ -429,7 +433,9 @@ bool has_empty_choices(std::string_view ev) {
 
 bool is_usage_only_chunk(std::string_view ev) {
   if (!has_empty_choices(ev) || !may_carry_usage(ev)) return false;
-  auto v = parse(event_data(ev));
+  unsigned char buffer[4096];  // as in StreamUsage::on_event
+  bj::monotonic_resource mr(buffer, sizeof buffer);
+  auto v = parse_json(event_data(ev), &mr);
   if (!v || !v->is_object()) return false;
   const auto& o = v->get_object();
   const auto* choices = json::array_field(o, "choices");
