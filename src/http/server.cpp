@@ -154,6 +154,27 @@ class SessionWriter final : public ResponseWriter {
     }
   }
 
+  bool watch_client_gone(std::function<void()> on_gone) override {
+    unwatch_client_gone();
+    watch_ = std::make_shared<Watch>();
+    watch_->on_gone = std::move(on_gone);
+    arm(watch_);
+    return true;
+  }
+
+  void unwatch_client_gone() override {
+    if (!watch_) return;
+    watch_->active = false;
+    watch_->on_gone = nullptr;
+    // The only operation on the client socket while an exchange is settled is the watch's
+    // (its writes were awaited); cancel() drops it without a syscall.
+    error_code ec;
+    stream_.socket().cancel(ec);
+    watch_.reset();
+  }
+
+  ~SessionWriter() override { unwatch_client_gone(); }
+
   std::uint64_t bytes_written() const override { return bytes_; }
 
   bool finished() const { return finished_; }
@@ -177,9 +198,48 @@ class SessionWriter final : public ResponseWriter {
     return head;
   }
 
+  /// One watch_client_gone(): its handler may run after the watch ended (a cancelled wait
+  /// completes later, and one that completed may be queued), so it checks `active` before it
+  /// touches the writer.
+  struct Watch {
+    bool active = true;
+    std::function<void()> on_gone;
+  };
+
+  /// Waits for readability (as wait_client_gone does), reads what came, and calls on_gone
+  /// once the client has closed or reset the connection.
+  void arm(const std::shared_ptr<Watch>& w) {
+    auto& sock = stream_.socket();
+    sock.async_wait(tcp::socket::wait_read, [this, w](const error_code& ec) {
+      if (!w->active) return;
+      if (ec) {
+        if (ec != net::error::operation_aborted) gone(*w);
+        return;
+      }
+      if (buffer_.size() > opts_.max_header_bytes) return;  // enough pipelined input: stop
+      auto space = buffer_.prepare(4096);
+      const ssize_t n =
+          ::recv(stream_.socket().native_handle(), space.data(), space.size(), MSG_DONTWAIT);
+      if (n > 0) {
+        buffer_.commit(static_cast<std::size_t>(n));  // a pipelined next request, kept
+      } else if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+        gone(*w);  // closed, or reset
+        return;
+      }
+      arm(w);
+    });
+  }
+
+  void gone(Watch& w) {
+    client_gone_ = true;
+    w.active = false;
+    if (auto f = std::move(w.on_gone)) f();
+  }
+
   beast::tcp_stream& stream_;
   beast::flat_buffer& buffer_;
   const ServerOptions& opts_;
+  std::shared_ptr<Watch> watch_;
   bool keep_alive_;
   bool head_;
   bool started_ = false;

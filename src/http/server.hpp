@@ -40,6 +40,16 @@ class ResponseWriter {
   /// Completes when the client closes its side of the connection (or the request's work is
   /// cancelled); lets a handler that waits on an upstream notice a disconnect promptly.
   virtual boost::asio::awaitable<void> wait_client_gone() = 0;
+  /// The same watch without a coroutine of its own, for the gateway's race of an exchange
+  /// against the client (pipeline/execute_stage.cpp): calls `on_gone` on this writer's executor
+  /// if the client disconnects before unwatch_client_gone(). False when the writer has no such
+  /// watch; the caller then races wait_client_gone().
+  virtual bool watch_client_gone(std::function<void()> on_gone) {
+    (void)on_gone;
+    return false;
+  }
+  /// Ends the watch; `on_gone` is not called after this returns.
+  virtual void unwatch_client_gone() {}
   /// Bytes written so far for this response (headers and body).
   virtual std::uint64_t bytes_written() const = 0;
 };
@@ -48,15 +58,15 @@ using Handler = std::function<boost::asio::awaitable<void>(Request&, ResponseWri
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  std::uint16_t port = 4100;              // 0: pick a free port (see Server::port())
-  int threads = 0;                        // 0: one per core
+  std::uint16_t port = 4100;  // 0: pick a free port (see Server::port())
+  int threads = 0;            // 0: one per core
   std::size_t max_header_bytes = 64 * 1024;
   std::size_t max_body_bytes = 32 * 1024 * 1024;  // after decompression too; 413 past it
-  milliseconds header_timeout{30'000};    // to receive a request's headers once it has begun
-  milliseconds body_timeout{120'000};     // to receive the whole body
-  milliseconds idle_timeout{120'000};     // keep-alive connection with no request in flight
-  milliseconds write_timeout{60'000};     // a client that accepts no bytes for this long is dropped
-  milliseconds drain_timeout{30'000};     // graceful stop: how long in-flight requests may finish
+  milliseconds header_timeout{30'000};  // to receive a request's headers once it has begun
+  milliseconds body_timeout{120'000};   // to receive the whole body
+  milliseconds idle_timeout{120'000};   // keep-alive connection with no request in flight
+  milliseconds write_timeout{60'000};   // a client that accepts no bytes for this long is dropped
+  milliseconds drain_timeout{30'000};   // graceful stop: how long in-flight requests may finish
 };
 
 /// The server's own answers (body limit, malformed HTTP, timeouts) are written by this hook so
@@ -66,7 +76,8 @@ struct LocalReply {
   Headers headers;
   std::string body;
 };
-using LocalReplyFn = std::function<LocalReply(const Request&, int status, std::string_view message)>;
+using LocalReplyFn =
+    std::function<LocalReply(const Request&, int status, std::string_view message)>;
 
 class Server {
  public:

@@ -133,6 +133,10 @@ class CouncilWriter final : public http::ResponseWriter {
   // wire's error event (which the gate then holds too), not start another response.
   bool started() const override { return held_status_ != 0 || inner_.started(); }
   asio::awaitable<void> wait_client_gone() override { return inner_.wait_client_gone(); }
+  bool watch_client_gone(std::function<void()> on_gone) override {
+    return inner_.watch_client_gone(std::move(on_gone));
+  }
+  void unwatch_client_gone() override { inner_.unwatch_client_gone(); }
   std::uint64_t bytes_written() const override { return inner_.bytes_written(); }
 
  private:

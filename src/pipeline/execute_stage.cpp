@@ -5,6 +5,9 @@
 // plan's attempt limit and deadline. The whole run races the client hanging up, so an abandoned
 // request releases its upstream connection at once.
 
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -77,7 +80,7 @@ class ExecuteStage final : public Stage {
         co_return Verdict::Respond;
       }
     }
-    co_await (run(ex) || ex.writer.wait_client_gone());
+    co_await run_unless_client_leaves(ex);
     if (ex.status == 0) ex.status = 499;  // nginx's "client closed request"
     co_return Verdict::Respond;
   }
@@ -101,6 +104,37 @@ class ExecuteStage final : public Stage {
       co_return Attempt{};
     }
     co_return co_await forward_translated(ex, t, may_retry);
+  }
+
+  /// Runs the exchange, cancelled (terminal) if the client disconnects first. The exchange is a
+  /// coroutine of its own so that the cancellation stops it and not this one; the session
+  /// writer watches the socket with a plain reactor operation (~5k instructions a request
+  /// fewer than racing two coroutines with `||`, which the other writers still take).
+  static boost::asio::awaitable<void> run_unless_client_leaves(Exchange& ex) {
+    namespace net = boost::asio;
+    net::cancellation_signal hang_up;
+    bool left = false;
+    if (!ex.writer.watch_client_gone([&hang_up, &left] {
+          left = true;
+          hang_up.emit(net::cancellation_type::terminal);
+        })) {
+      co_await (run(ex) || ex.writer.wait_client_gone());
+      co_return;
+    }
+    struct Unwatch {
+      http::ResponseWriter& w;
+      ~Unwatch() { w.unwatch_client_gone(); }
+    } unwatch{ex.writer};
+    auto exec = co_await net::this_coro::executor;
+    try {
+      co_await net::co_spawn(exec, run(ex),
+                             net::bind_cancellation_slot(hang_up.slot(), net::use_awaitable));
+    } catch (const boost::system::system_error&) {
+      // A cancelled exchange may end by throwing operation_aborted from its next await; `||`
+      // dropped that the same way. Anything else, or a throw with the client still there, is
+      // the caller's to see.
+      if (!left) throw;
+    }
   }
 
   static boost::asio::awaitable<void> run(Exchange& ex) {
@@ -161,8 +195,9 @@ class ExecuteStage final : public Stage {
       t.health->leave();
       record(ex, t, a, began);
       auto& note = ex.attempt_log.back();
-      note.outcome = a.failure == routing::Failure::None ? std::string("ok")
-                                                         : std::string(routing::to_string(a.failure));
+      note.outcome = a.failure == routing::Failure::None
+                         ? std::string("ok")
+                         : std::string(routing::to_string(a.failure));
       note.status = a.status;
       note.ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - began).count();
       if (a.answered) co_return;

@@ -46,6 +46,10 @@ class ResponseTap final : public http::ResponseWriter {
   void reset_connection() override { inner_.reset_connection(); }
   bool started() const override { return inner_.started(); }
   boost::asio::awaitable<void> wait_client_gone() override { return inner_.wait_client_gone(); }
+  bool watch_client_gone(std::function<void()> on_gone) override {
+    return inner_.watch_client_gone(std::move(on_gone));
+  }
+  void unwatch_client_gone() override { inner_.unwatch_client_gone(); }
   std::uint64_t bytes_written() const override { return inner_.bytes_written(); }
 
  private:

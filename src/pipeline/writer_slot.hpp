@@ -31,6 +31,10 @@ class WriterSlot final : public http::ResponseWriter {
   void reset_connection() override { target_->reset_connection(); }
   bool started() const override { return target_->started(); }
   boost::asio::awaitable<void> wait_client_gone() override { return target_->wait_client_gone(); }
+  bool watch_client_gone(std::function<void()> on_gone) override {
+    return target_->watch_client_gone(std::move(on_gone));
+  }
+  void unwatch_client_gone() override { target_->unwatch_client_gone(); }
   std::uint64_t bytes_written() const override { return target_->bytes_written(); }
 
  private:
