@@ -128,8 +128,7 @@ class SessionWriter final : public ResponseWriter {
 
   net::awaitable<void> wait_client_gone() override {
     // Waits for readability on the raw socket (no speculative read, which would cost an EAGAIN
-    // recv per request), so the tcp_stream's write deadline never applies to this wait. Bytes
-    // that arrive (a pipelined next request) are kept for the session's next read.
+    // recv per request), so the tcp_stream's write deadline never applies to this wait.
     auto& sock = stream_.socket();
     for (;;) {
       if (buffer_.size() > opts_.max_header_bytes) {
@@ -143,14 +142,7 @@ class SessionWriter final : public ResponseWriter {
         if (ec != net::error::operation_aborted) client_gone_ = true;
         co_return;
       }
-      auto space = buffer_.prepare(4096);
-      const ssize_t n = ::recv(sock.native_handle(), space.data(), space.size(), MSG_DONTWAIT);
-      if (n > 0) {
-        buffer_.commit(static_cast<std::size_t>(n));
-      } else if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
-        client_gone_ = true;  // closed, or reset
-        co_return;
-      }
+      if (!keep_readable()) co_return;
     }
   }
 
@@ -217,17 +209,28 @@ class SessionWriter final : public ResponseWriter {
         return;
       }
       if (buffer_.size() > opts_.max_header_bytes) return;  // enough pipelined input: stop
-      auto space = buffer_.prepare(4096);
-      const ssize_t n =
-          ::recv(stream_.socket().native_handle(), space.data(), space.size(), MSG_DONTWAIT);
-      if (n > 0) {
-        buffer_.commit(static_cast<std::size_t>(n));  // a pipelined next request, kept
-      } else if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
-        gone(*w);  // closed, or reset
+      if (!keep_readable()) {
+        gone(*w);
         return;
       }
       arm(w);
     });
+  }
+
+  /// After the client socket polled readable: keeps what arrived (a pipelined next request,
+  /// for the session's next read) and returns false when the client has closed or reset the
+  /// connection (client_gone_ is then set).
+  bool keep_readable() {
+    auto space = buffer_.prepare(4096);
+    const ssize_t n =
+        ::recv(stream_.socket().native_handle(), space.data(), space.size(), MSG_DONTWAIT);
+    if (n > 0) {
+      buffer_.commit(static_cast<std::size_t>(n));
+    } else if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+      client_gone_ = true;
+      return false;
+    }
+    return true;
   }
 
   void gone(Watch& w) {
