@@ -110,6 +110,13 @@ void Stmt::bind(int i, std::string_view v) {
   }
 }
 
+void Stmt::bind(int i, Borrowed v) {
+  const char* p = v.text.data() ? v.text.data() : "";
+  if (sqlite3_bind_text64(st_, i, p, v.text.size(), SQLITE_STATIC, SQLITE_UTF8) != SQLITE_OK) {
+    throw db_.error("bind");
+  }
+}
+
 void Stmt::bind_blob(int i, std::string_view v) {
   const char* p = v.data() ? v.data() : "";
   if (sqlite3_bind_blob64(st_, i, p, v.size(), SQLITE_TRANSIENT) != SQLITE_OK) {

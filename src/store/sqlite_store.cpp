@@ -116,12 +116,16 @@ KeyRecord read_key(const Stmt& s) {
   return k;
 }
 
+/// `r` outlives the insert (the caller steps and resets within its scope), so its strings are
+/// bound without a copy; the joined lists are temporaries and are copied.
 void bind_usage(Stmt& s, const UsageRow& r) {
-  s.bind_all(r.request_id, r.time_ms, r.day, r.key_id, r.key_name, r.user, r.team, r.project,
-             r.wire, r.requested_model, r.served_model, r.provider, r.route, r.input_tokens,
-             r.output_tokens, r.cached_tokens, r.cache_write_tokens, r.reasoning_tokens, r.cost_usd,
-             r.estimated ? 1 : 0, r.latency_ms, r.ttfb_ms, r.status, r.attempts, r.intent, r.risk,
-             r.blast_radius, core::join(r.tags, ","), core::join(r.findings, ","), r.council_of);
+  const auto b = [](const std::string& v) { return Stmt::borrow(v); };
+  s.bind_all(b(r.request_id), r.time_ms, b(r.day), b(r.key_id), b(r.key_name), b(r.user), b(r.team),
+             b(r.project), b(r.wire), b(r.requested_model), b(r.served_model), b(r.provider),
+             b(r.route), r.input_tokens, r.output_tokens, r.cached_tokens, r.cache_write_tokens,
+             r.reasoning_tokens, r.cost_usd, r.estimated ? 1 : 0, r.latency_ms, r.ttfb_ms, r.status,
+             r.attempts, b(r.intent), r.risk, r.blast_radius, core::join(r.tags, ","),
+             core::join(r.findings, ","), b(r.council_of));
 }
 
 UsageRow read_usage(const Stmt& s) {
