@@ -49,6 +49,13 @@ UsageWire usage_wire(Endpoint e) {
   return UsageWire::None;
 }
 
+// Room on the stack for the DOM of one small JSON value (a usage chunk): the heap only past it.
+// A DOM of the usage chunk from the global allocator cost ~10k instructions, every stream.
+struct StackArena {
+  unsigned char bytes[4096];
+  bj::monotonic_resource mr{bytes, sizeof bytes};
+};
+
 std::optional<bj::value> parse_json(std::string_view text, bj::storage_ptr sp = {}) {
   boost::system::error_code ec;
   auto v = bj::parse(bj::string_view(text.data(), text.size()), ec, std::move(sp));
@@ -103,10 +110,12 @@ std::size_t find_in(std::string_view hay, std::string_view needle, std::size_t f
             : std::string_view::npos;
 }
 
+constexpr bool is_json_ws(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 void skip_json_ws(std::string_view& s) {
-  while (!s.empty() && (s[0] == ' ' || s[0] == '\t' || s[0] == '\r' || s[0] == '\n')) {
-    s.remove_prefix(1);
-  }
+  while (!s.empty() && is_json_ws(s[0])) s.remove_prefix(1);
 }
 
 /// Consumes optional whitespace and then `token` from the front of `s`; false if it is not there.
@@ -196,11 +205,8 @@ void StreamUsage::on_event(const http::SseEvent& e) {
   if (!may_carry_usage(e.data)) return;
   const auto w = usage_wire(endpoint_);
   if (w == UsageWire::None || w == UsageWire::Embeddings) return;
-  // Parsed into a buffer on the stack (the heap only past it): a DOM of the usage chunk from
-  // the global allocator cost ~10k instructions, every stream.
-  unsigned char buffer[4096];
-  bj::monotonic_resource mr(buffer, sizeof buffer);
-  auto v = parse_json(e.data, &mr);
+  StackArena arena;
+  auto v = parse_json(e.data, &arena.mr);
   if (!v || !v->is_object()) return;
   const auto& o = v->get_object();
   switch (w) {
@@ -410,7 +416,7 @@ bool has_empty_choices(std::string_view ev) {
   const char* const end = begin + ev.size();
   // The position after the last non-space character before q.
   const auto skip_back = [begin](const char* q) {
-    while (q > begin && (q[-1] == ' ' || q[-1] == '\t' || q[-1] == '\r' || q[-1] == '\n')) --q;
+    while (q > begin && is_json_ws(q[-1])) --q;
     return q;
   };
   for (const char* p = begin; p < end;) {
@@ -433,9 +439,8 @@ bool has_empty_choices(std::string_view ev) {
 
 bool is_usage_only_chunk(std::string_view ev) {
   if (!has_empty_choices(ev) || !may_carry_usage(ev)) return false;
-  unsigned char buffer[4096];  // as in StreamUsage::on_event
-  bj::monotonic_resource mr(buffer, sizeof buffer);
-  auto v = parse_json(event_data(ev), &mr);
+  StackArena arena;
+  auto v = parse_json(event_data(ev), &arena.mr);
   if (!v || !v->is_object()) return false;
   const auto& o = v->get_object();
   const auto* choices = json::array_field(o, "choices");
