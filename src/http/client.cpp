@@ -20,7 +20,7 @@
 #include <variant>
 
 #include "core/log.hpp"
-#include "http/write_now.hpp"
+#include "http/write_all.hpp"
 
 namespace sluice::http {
 namespace {
@@ -355,7 +355,7 @@ net::awaitable<error_code> write_request(Stream& s, const std::string& head,
   co_return ec;
 }
 
-/// Plain TCP: straight into the socket when it takes it (write_now.hpp), under the request's
+/// Plain TCP: straight into the socket when it takes it (write_all.hpp), under the request's
 /// first-byte deadline otherwise.
 net::awaitable<error_code> write_request(beast::tcp_stream& s, const std::string& head,
                                          const std::string& body) {

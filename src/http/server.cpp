@@ -22,10 +22,11 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <utility>
 
 #include "core/log.hpp"
 #include "http/decompress.hpp"
-#include "http/write_now.hpp"
+#include "http/write_all.hpp"
 
 namespace sluice::http {
 namespace {
@@ -148,16 +149,14 @@ class SessionWriter final : public ResponseWriter {
 
   bool watch_client_gone(std::function<void()> on_gone) override {
     unwatch_client_gone();
-    watch_ = std::make_shared<Watch>();
-    watch_->on_gone = std::move(on_gone);
+    watch_ = std::make_shared<Watch>(std::move(on_gone));
     arm(watch_);
     return true;
   }
 
   void unwatch_client_gone() override {
     if (!watch_) return;
-    watch_->active = false;
-    watch_->on_gone = nullptr;
+    *watch_ = nullptr;
     // The only operation on the client socket while an exchange is settled is the watch's
     // (its writes were awaited); cancel() drops it without a syscall.
     error_code ec;
@@ -190,20 +189,17 @@ class SessionWriter final : public ResponseWriter {
     return head;
   }
 
-  /// One watch_client_gone(): its handler may run after the watch ended (a cancelled wait
-  /// completes later, and one that completed may be queued), so it checks `active` before it
-  /// touches the writer.
-  struct Watch {
-    bool active = true;
-    std::function<void()> on_gone;
-  };
+  /// One watch_client_gone()'s on_gone, shared with its handler and emptied when the watch
+  /// ends: the handler may run after that (a cancelled wait completes later, and one that
+  /// completed may be queued), so it touches the writer only while the callback is set.
+  using Watch = std::function<void()>;
 
   /// Waits for readability (as wait_client_gone does), reads what came, and calls on_gone
   /// once the client has closed or reset the connection.
   void arm(const std::shared_ptr<Watch>& w) {
     auto& sock = stream_.socket();
     sock.async_wait(tcp::socket::wait_read, [this, w](const error_code& ec) {
-      if (!w->active) return;
+      if (!*w) return;
       if (ec) {
         if (ec != net::error::operation_aborted) gone(*w);
         return;
@@ -235,8 +231,7 @@ class SessionWriter final : public ResponseWriter {
 
   void gone(Watch& w) {
     client_gone_ = true;
-    w.active = false;
-    if (auto f = std::move(w.on_gone)) f();
+    std::exchange(w, nullptr)();
   }
 
   beast::tcp_stream& stream_;
