@@ -142,6 +142,36 @@ describe('slow readers', () => {
   });
 });
 
+describe('pipelining', () => {
+  test('a request pipelined while a stream is relayed is kept and answered after it', opts, async () => {
+    const streamBody = JSON.stringify({ model: 'fast', stream: true, messages: [{ role: 'user', content: 'slow' }] });
+    const chatBody = JSON.stringify({ model: 'fast', messages: [{ role: 'user', content: 'next' }] });
+    const req = (body, extra) => ['POST /v1/chat/completions HTTP/1.1', `Host: 127.0.0.1:${sluice.port}`,
+      'Content-Type: application/json', `Authorization: Bearer ${KEYS.client}`, ...extra,
+      `Content-Length: ${Buffer.byteLength(body)}`, '', body].join('\r\n');
+    const text = await new Promise((resolveText, reject) => {
+      const sock = net.connect(sluice.port, '127.0.0.1');
+      let data = '';
+      const timer = setTimeout(() => { sock.destroy(); reject(new Error(`no second response; got:\n${data}`)); }, 10_000);
+      sock.setEncoding('latin1');
+      sock.on('connect', () => {
+        // The first answer streams for ~0.8 s; the second request arrives while it does, so
+        // sluice's watch of the client reads it during the exchange.
+        sock.write(req(streamBody, ['x-fake-chunks: 4', 'x-fake-chunk-gap-ms: 200']));
+        setTimeout(() => sock.write(req(chatBody, ['Connection: close'])), 300);
+      });
+      sock.on('data', (d) => { data += d; });
+      sock.on('error', (e) => { clearTimeout(timer); reject(e); });
+      sock.on('close', () => { clearTimeout(timer); resolveText(data); });
+    });
+    const heads = text.match(/HTTP\/1\.1 \d+/g) || [];
+    assert.deepEqual(heads, ['HTTP/1.1 200', 'HTTP/1.1 200'], text.slice(0, 400));
+    const second = text.indexOf('HTTP/1.1 200', 1);
+    assert.match(text.slice(0, second), /data: \[DONE\]/, 'the stream was not cut by the pipelined bytes');
+    assert.match(text.slice(second), /"object":"chat\.completion"/);
+  });
+});
+
 describe('health and logs', () => {
   test('/healthz 200, /readyz 200 while serving', opts, async () => {
     const h = await fetchT(`${sluice.url}/healthz`);
