@@ -20,6 +20,7 @@
 #include <variant>
 
 #include "core/log.hpp"
+#include "http/parsers.hpp"
 #include "http/write_all.hpp"
 
 namespace sluice::http {
@@ -159,11 +160,11 @@ std::optional<Origin> Origin::parse(std::string_view url) {
 struct UpstreamResponse::Impl {
   std::string pool_key;
   ConnPtr conn;
-  bhttp::response_parser<bhttp::buffer_body> parser;
+  Headers headers;  // filled by the parser, so declared before it
+  ResponseParser parser{headers};
   ClientTimeouts timeouts;
   Clock::time_point deadline;
   int status = 0;
-  Headers headers;
   std::optional<UpstreamError> error;
   long long header_latency_us = 0;
   bool keep_alive = false;
@@ -179,11 +180,10 @@ struct UpstreamResponse::Impl {
 
   template <class Stream>
   net::awaitable<error_code> read_piece(Stream& s, char* data, std::size_t cap, std::size_t& got) {
-    parser.get().body().data = data;
-    parser.get().body().size = cap;
+    parser.set_buffer(data, cap);
     auto [ec, n] = co_await bhttp::async_read_some(s, conn->buffer, parser, kTuple);
     if (ec == bhttp::error::need_buffer) ec = {};
-    got = cap - parser.get().body().size;
+    got = cap - parser.room();
     co_return ec;
   }
 
@@ -365,8 +365,7 @@ net::awaitable<error_code> write_request(beast::tcp_stream& s, const std::string
 }
 
 template <class Stream>
-net::awaitable<error_code> read_head(Stream& s, beast::flat_buffer& b,
-                                     bhttp::response_parser<bhttp::buffer_body>& p) {
+net::awaitable<error_code> read_head(Stream& s, beast::flat_buffer& b, ResponseParser& p) {
   auto [ec, n] = co_await bhttp::async_read_header(s, b, p, kTuple);
   co_return ec;
 }
@@ -401,6 +400,7 @@ net::awaitable<std::variant<UpstreamResponse, UpstreamError>> send_upstream(
     impl->deadline = deadline;
     impl->host = origin.host;
     impl->parser.body_limit(boost::none);  // streams are long; limits are the caller's business
+    impl->headers.reserve(16);
     auto& tcp = conn->tcp();
     tcp.expires_after(std::min<Clock::duration>(timeouts.first_byte, left()));
     error_code ec;
@@ -437,15 +437,8 @@ net::awaitable<std::variant<UpstreamResponse, UpstreamError>> send_upstream(
     }
     impl->header_latency_us =
         std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count();
-    auto& res = impl->parser.get();
-    impl->status = static_cast<int>(res.result_int());
-    impl->keep_alive = res.keep_alive();
-    impl->headers.reserve(16);
-    for (const auto& f : res) {
-      std::string name(f.name_string());
-      for (auto& ch : name) ch = static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
-      impl->headers.push_back({std::move(name), std::string(f.value())});
-    }
+    impl->status = impl->parser.status();
+    impl->keep_alive = impl->parser.keep_alive();
     impl->done = impl->parser.is_done();
     // Not eager: with eager parsing Beast's read_some keeps reading the socket until its buffer
     // is full, which would hold a slow stream's events back (tests/e2e/transparency.test.js).

@@ -26,6 +26,7 @@
 
 #include "core/log.hpp"
 #include "http/decompress.hpp"
+#include "http/parsers.hpp"
 #include "http/write_all.hpp"
 
 namespace sluice::http {
@@ -380,11 +381,12 @@ class ServerImpl final : public Server {
         if (ec) break;
       }
       conn->busy = true;
-      bhttp::request_parser<bhttp::string_body> parser;
-      parser.header_limit(static_cast<std::uint32_t>(opts_.max_header_bytes));
-      parser.body_limit(opts_.max_body_bytes);
       Request req;
       req.remote = remote;
+      req.headers.reserve(24);
+      RequestParser parser(req);
+      parser.header_limit(static_cast<std::uint32_t>(opts_.max_header_bytes));
+      parser.body_limit(opts_.max_body_bytes);
 
       stream.expires_after(opts_.header_timeout);
       auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
@@ -404,15 +406,6 @@ class ServerImpl final : public Server {
                                    "malformed HTTP request: " + hec.message());
         }
         break;
-      }
-      auto& hdr = parser.get();
-      req.method = std::string(hdr.method_string());
-      req.target = std::string(hdr.target());
-      req.headers.reserve(24);
-      for (const auto& f : hdr) {
-        std::string name(f.name_string());
-        for (auto& c : name) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-        req.headers.push_back({std::move(name), std::string(f.value())});
       }
       if (auto cl = parser.content_length(); cl && *cl > opts_.max_body_bytes) {
         co_await reply_and_close(stream, buffer, req, 413,
@@ -447,8 +440,7 @@ class ServerImpl final : public Server {
         }
       }
       stream.expires_never();
-      const bool keep_alive = parser.get().keep_alive() && !stopping_;
-      req.body = std::move(parser.get().body());
+      const bool keep_alive = parser.keep_alive() && !stopping_;
       if (auto* enc = find_header(req.headers, "content-encoding"); enc && !req.body.empty()) {
         auto decoded = decode_body(*enc, req.body, opts_.max_body_bytes);
         if (decoded.status != DecodeStatus::Ok) {
