@@ -4,6 +4,7 @@
 #include <boost/url/parse_query.hpp>
 
 #include <algorithm>
+#include <array>
 
 #include "core/text.hpp"
 
@@ -11,12 +12,19 @@ namespace sluice::http {
 
 namespace {
 
-/// No byte that would break the header line: CR, LF, ':', space or tab (one pass; see
-/// core::find_line_break for why not find_first_of).
+/// Bytes that may not appear in a header name written by hand (they would end the name or the
+/// line): CR, LF, ':', space, tab, NUL. A table: this runs for every header of every head.
+constexpr auto kNameBreaks = [] {
+  std::array<bool, 256> t{};
+  for (unsigned char c : std::string_view("\r\n: \t\0", 6)) t[c] = true;
+  return t;
+}();
+
 bool plain_name(std::string_view name) {
-  return std::none_of(name.begin(), name.end(), [](char c) {
-    return c == '\r' || c == '\n' || c == ':' || c == ' ' || c == '\t';
-  });
+  for (char c : name) {
+    if (kNameBreaks[static_cast<unsigned char>(c)]) return false;
+  }
+  return true;
 }
 
 bool iequals(std::string_view a, std::string_view lower) {
@@ -26,6 +34,22 @@ bool iequals(std::string_view a, std::string_view lower) {
     if (c != lower[i]) return false;
   }
   return true;
+}
+
+/// The framing headers the writer owns, by length first (most names are ruled out by that).
+bool framing_header(std::string_view name) {
+  switch (name.size()) {
+    case 4:
+      return iequals(name, "host");
+    case 10:
+      return iequals(name, "connection");
+    case 14:
+      return iequals(name, "content-length");
+    case 17:
+      return iequals(name, "transfer-encoding");
+    default:
+      return false;
+  }
 }
 
 }  // namespace
@@ -53,15 +77,20 @@ std::optional<std::string> query_param(std::string_view query, std::string_view 
 
 void append_header_lines(std::string& out, const Headers& headers) {
   for (const auto& h : headers) {
-    if (h.name.empty() || core::find_line_break(h.value) != std::string_view::npos ||
-        !plain_name(h.name) || iequals(h.name, "host") || iequals(h.name, "content-length") ||
-        iequals(h.name, "transfer-encoding") || iequals(h.name, "connection")) {
+    if (h.name.empty() || framing_header(h.name) || !plain_name(h.name) ||
+        core::find_line_break(h.value) != std::string_view::npos) {
       continue;
     }
-    out += h.name;
-    out += ": ";
-    out += h.value;
-    out += "\r\n";
+    // One growth and three copies per line instead of four appends.
+    const std::size_t at = out.size();
+    out.resize(at + h.name.size() + h.value.size() + 4);
+    char* p = out.data() + at;
+    p = std::copy(h.name.begin(), h.name.end(), p);
+    *p++ = ':';
+    *p++ = ' ';
+    p = std::copy(h.value.begin(), h.value.end(), p);
+    *p++ = '\r';
+    *p = '\n';
   }
 }
 

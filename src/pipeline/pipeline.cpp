@@ -52,6 +52,8 @@ Pipeline make_default_pipeline() {
 }
 
 void add_sluice_headers(const Exchange& ex, http::Headers& headers) {
+  // Up to seven of ours and the governance ones: one growth, not a move of every header per push.
+  headers.reserve(headers.size() + 7 + ex.governance_headers.size());
   headers.push_back({"x-sluice-request-id", ex.request_id});
   if (ex.target) {
     headers.push_back({"x-sluice-model", ex.target->model});
