@@ -6,7 +6,9 @@
 
 #include "protocol/usage_probe.hpp"
 
-#include <string.h>  // memmem (GNU)
+#include <string.h>  // memmem, memrchr (GNU)
+
+#include <cstring>
 
 #include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/monotonic_resource.hpp>
@@ -68,34 +70,40 @@ const bj::object* gemini_usage(const bj::object& o) {
   return u && u->is_object() ? &u->get_object() : nullptr;
 }
 
-// The usage object of one whole answer (or one stream chunk, for chat and Gemini).
-std::optional<ir::Usage> usage_in(UsageWire w, const bj::object& o) {
-  if (w == UsageWire::Gemini) {
-    if (const auto* u = gemini_usage(o)) return gemini::usage_from(*u);
-    return std::nullopt;
-  }
-  const auto* u = json::object_field(o, "usage");
-  if (!u) return std::nullopt;
+// What one wire's usage object says (the codec's own reader, as translation uses).
+std::optional<ir::Usage> usage_from_object(UsageWire w, const bj::object& u) {
   switch (w) {
     case UsageWire::Chat:
-      return openai_chat::usage_from(*u);
+      return openai_chat::usage_from(u);
     case UsageWire::Responses:
-      return openai_responses::usage_from(*u);
+      return openai_responses::usage_from(u);
     case UsageWire::Anthropic: {
       ir::Usage out;
-      anthropic::read_usage(*u, out);
-      return out;
-    }
-    case UsageWire::Embeddings: {
-      ir::Usage out;
-      out.input = json::count_field(*u, "prompt_tokens").value_or(0);
+      anthropic::read_usage(u, out);
       return out;
     }
     case UsageWire::Gemini:
+      return gemini::usage_from(u);
+    case UsageWire::Embeddings: {
+      ir::Usage out;
+      out.input = json::count_field(u, "prompt_tokens").value_or(0);
+      return out;
+    }
     case UsageWire::None:
       break;
   }
   return std::nullopt;
+}
+
+// The usage object of one whole answer (or one stream chunk, for chat and Gemini).
+std::optional<ir::Usage> usage_in(UsageWire w, const bj::object& o) {
+  if (w == UsageWire::Gemini) {
+    if (const auto* u = gemini_usage(o)) return usage_from_object(w, *u);
+    return std::nullopt;
+  }
+  const auto* u = json::object_field(o, "usage");
+  if (!u) return std::nullopt;
+  return usage_from_object(w, *u);
 }
 
 // False when `data` has no usage to read: no `"usage` key at all, or only `"usage":null`, which
@@ -108,6 +116,26 @@ std::size_t find_in(std::string_view hay, std::string_view needle, std::size_t f
   const void* at = ::memmem(hay.data() + from, hay.size() - from, needle.data(), needle.size());
   return at ? static_cast<std::size_t>(static_cast<const char*>(at) - hay.data())
             : std::string_view::npos;
+}
+
+// The last `needle` in `hay`, found from the end: a usage object closes every wire's answer,
+// so this reads the few hundred bytes after it where a forward search reads the whole body
+// (twice: once to find it, once to learn it was the last). It hops between occurrences of
+// needle[anchor], which should be a byte that is rare in JSON (not a quote).
+std::size_t rfind_in(std::string_view hay, std::string_view needle, std::size_t anchor) {
+  if (anchor >= needle.size() || hay.size() < needle.size()) return std::string_view::npos;
+  const std::size_t tail = needle.size() - anchor;  // the anchor and what follows it
+  std::size_t end = hay.size() - tail + 1;  // candidates for the anchor lie in [anchor, end)
+  while (end > anchor) {
+    const void* hit = ::memrchr(hay.data() + anchor, needle[anchor], end - anchor);
+    if (!hit) break;
+    const auto at = static_cast<std::size_t>(static_cast<const char*>(hit) - hay.data());
+    if (std::memcmp(hay.data() + at - anchor, needle.data(), needle.size()) == 0) {
+      return at - anchor;
+    }
+    end = at;
+  }
+  return std::string_view::npos;
 }
 
 constexpr bool is_json_ws(char c) {
@@ -151,13 +179,8 @@ bool may_carry_usage(std::string_view data) {
 // schema echoed in a Responses answer may have a property of that name.
 std::optional<ir::Usage> usage_by_last_key(UsageWire w, std::string_view body) {
   const std::string_view key = w == UsageWire::Gemini ? "\"usageMetadata\"" : "\"usage\"";
-  // The last occurrence by forward memmem scans (string_view::rfind compares at every byte).
-  auto at = find_in(body, key);
+  const auto at = rfind_in(body, key, 4);  // the 'g' of "usage": rare in JSON
   if (at == std::string_view::npos) return std::nullopt;
-  for (auto next = find_in(body, key, at + 1); next != std::string_view::npos;
-       next = find_in(body, key, next + 1)) {
-    at = next;
-  }
   auto rest = body.substr(at + key.size());
   if (!take(rest, ":")) return std::nullopt;
   skip_json_ws(rest);
@@ -172,9 +195,9 @@ std::optional<ir::Usage> usage_by_last_key(UsageWire w, std::string_view body) {
   boost::system::error_code ec;
   p.write_some(rest.data(), rest.size(), ec);  // stops after the one value
   if (ec || !p.done()) return std::nullopt;
-  bj::object holder(&mr);
-  holder[bj::string_view(key.data() + 1, key.size() - 2)] = p.release();
-  auto u = usage_in(w, holder);
+  const bj::value v = p.release();
+  if (!v.is_object()) return std::nullopt;
+  auto u = usage_from_object(w, v.get_object());
   if (!u || (u->input == 0 && u->output == 0)) return std::nullopt;
   return u;
 }

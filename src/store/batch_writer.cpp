@@ -69,7 +69,7 @@ BatchWriter::~BatchWriter() {
 }
 
 template <class Row>
-std::uint64_t BatchWriter::push(std::vector<Row>& queue, Row row) {
+std::uint64_t BatchWriter::push(std::vector<Row>& queue, Row&& row) {
   bool full;
   std::uint64_t audit_ticket;
   {

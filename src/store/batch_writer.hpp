@@ -71,7 +71,7 @@ class BatchWriter {
   void run();
   /// Queues a row; returns the audit ticket of the last audit record queued.
   template <class Row>
-  std::uint64_t push(std::vector<Row>& queue, Row row);
+  std::uint64_t push(std::vector<Row>& queue, Row&& row);
   std::unique_ptr<Store> store_;
   Options opt_;
   mutable std::mutex mu_;

@@ -51,6 +51,18 @@ TEST(UsageProbe, TheLastKeyNamedUsageIsTheAnswersUsage) {
   expect_usage(usage_of_body(Endpoint::Responses, body), 70, 9, 0, 0, 0);
 }
 
+TEST(UsageProbe, TheUsageKeyIsFoundFromTheEndPastBytesThatLookLikeIt) {
+  // The search hops backwards between the 'g's of the body: a key right at the start, a
+  // "usag" that is not it, and "g"s everywhere after the real key must not hide it.
+  expect_usage(usage_of_body(Endpoint::ChatCompletions,
+                             R"({"usage":{"prompt_tokens":3,"completion_tokens":4}})"),
+               3, 4, 0, 0, 0);
+  const auto body = R"({"id":"usag","choices":[{"message":{"content":"\"usage\": 9"}}],
+    "usage":{"prompt_tokens":11,"completion_tokens":2,"completion_tokens_details":
+      {"reasoning_tokens":1}},"system_fingerprint":"fp_gggg","x":"g"})";
+  expect_usage(usage_of_body(Endpoint::ChatCompletions, body), 11, 2, 0, 0, 1);
+}
+
 TEST(UsageProbe, ALaterKeyNamedUsageThatIsNotUsageFallsBackToTheWholeBody) {
   // A Responses answer echoes the request's tools; a schema property may be called "usage".
   const auto body = R"({"id":"resp_1","object":"response","output":[],
