@@ -22,6 +22,7 @@
 #include "protocol/json_util.hpp"
 #include "protocol/openai_chat/internal.hpp"
 #include "protocol/openai_responses/internal.hpp"
+#include "protocol/sax_skip.hpp"
 
 namespace sluice::protocol {
 namespace {
@@ -270,14 +271,7 @@ namespace {
 
 // Finds the top-level "stream_options" without building a DOM: whether it is there, whether it
 // is an object with include_usage: true, and whether the top-level object has any key at all.
-struct StreamOptionsScan {
-  static constexpr std::size_t max_object_size = std::size_t(-1);
-  static constexpr std::size_t max_array_size = std::size_t(-1);
-  static constexpr std::size_t max_key_size = std::size_t(-1);
-  static constexpr std::size_t max_string_size = std::size_t(-1);
-  using ec = boost::system::error_code;
-  using sv = bj::string_view;
-
+struct StreamOptionsScan : SaxSkip {
   int depth = 0;
   bool any_key = false;
   bool present = false;
@@ -286,8 +280,6 @@ struct StreamOptionsScan {
   std::string key;          // the current key at depth 1 or 2
   bool key_split = false;
 
-  bool on_document_begin(ec&) { return true; }
-  bool on_document_end(ec&) { return true; }
   bool on_object_begin(ec&) {
     ++depth;
     if (depth == 2 && key_is_options()) in_options = true;
@@ -332,15 +324,6 @@ struct StreamOptionsScan {
     if (depth == 2 && in_options && key == "include_usage") include_usage = b;
     return true;
   }
-  bool on_string_part(sv, std::size_t, ec&) { return true; }
-  bool on_string(sv, std::size_t, ec&) { return true; }
-  bool on_number_part(sv, ec&) { return true; }
-  bool on_int64(std::int64_t, sv, ec&) { return true; }
-  bool on_uint64(std::uint64_t, sv, ec&) { return true; }
-  bool on_double(double, sv, ec&) { return true; }
-  bool on_null(ec&) { return true; }
-  bool on_comment_part(sv, ec&) { return true; }
-  bool on_comment(sv, ec&) { return true; }
 };
 
 }  // namespace
@@ -460,15 +443,107 @@ bool has_empty_choices(std::string_view ev) {
   return false;
 }
 
+// Whether a chunk is a JSON object whose top-level "choices" is an empty array and whose
+// top-level "usage" is not null (the last of a duplicated key decides, as in a DOM), read
+// without building one: this runs on the usage chunk of every stream sluice asked usage for.
+struct UsageOnlyScan : SaxSkip {
+  enum class Key { Other, Choices, Usage };
+  int depth = 0;
+  bool root_object = false;
+  Key key = Key::Other;  // the current top-level key
+  std::string key_text;
+  bool key_split = false;
+  bool choices_array = false;
+  bool choices_empty = false;
+  bool usage_set = false;
+
+  bool result() const { return root_object && choices_array && choices_empty && usage_set; }
+
+  // A value starts at the current depth (before a container's begin is counted).
+  void value(bool array_begin, bool null) {
+    if (depth == 1) {
+      if (key == Key::Choices) {
+        choices_array = array_begin;
+        choices_empty = true;
+      } else if (key == Key::Usage) {
+        usage_set = !null;
+      }
+    } else if (depth == 2 && key == Key::Choices && choices_array) {
+      choices_empty = false;
+    }
+  }
+  bool on_object_begin(ec&) {
+    if (depth == 0) root_object = true;
+    value(false, false);
+    ++depth;
+    return true;
+  }
+  bool on_object_end(std::size_t, ec&) {
+    --depth;
+    return true;
+  }
+  bool on_array_begin(ec&) {
+    value(true, false);
+    ++depth;
+    return true;
+  }
+  bool on_array_end(std::size_t, ec&) {
+    --depth;
+    return true;
+  }
+  bool on_key_part(sv s, std::size_t, ec&) {
+    if (depth == 1) {
+      if (!key_split) key_text.clear();
+      key_text.append(s.data(), s.size());
+      key_split = true;
+    }
+    return true;
+  }
+  bool on_key(sv s, std::size_t, ec& e) {
+    if (depth != 1) return true;
+    on_key_part(s, 0, e);
+    key_split = false;
+    key = key_text == "choices" ? Key::Choices : key_text == "usage" ? Key::Usage : Key::Other;
+    return true;
+  }
+  bool on_string(sv, std::size_t, ec&) {
+    value(false, false);
+    return true;
+  }
+  bool on_int64(std::int64_t, sv, ec&) {
+    value(false, false);
+    return true;
+  }
+  bool on_uint64(std::uint64_t, sv, ec&) {
+    value(false, false);
+    return true;
+  }
+  bool on_double(double, sv, ec&) {
+    value(false, false);
+    return true;
+  }
+  bool on_bool(bool, ec&) {
+    value(false, false);
+    return true;
+  }
+  bool on_null(ec&) {
+    value(false, true);
+    return true;
+  }
+};
+
 bool is_usage_only_chunk(std::string_view ev) {
   if (!has_empty_choices(ev) || !may_carry_usage(ev)) return false;
-  StackArena arena;
-  auto v = parse_json(event_data(ev), &arena.mr);
-  if (!v || !v->is_object()) return false;
-  const auto& o = v->get_object();
-  const auto* choices = json::array_field(o, "choices");
-  const auto* usage = json::field(o, "usage");
-  return choices && choices->empty() && usage && !usage->is_null();
+  const std::string data = event_data(ev);
+  bj::basic_parser<UsageOnlyScan> p(bj::parse_options{});
+  boost::system::error_code ec;
+  const std::size_t used = p.write_some(false, data.data(), data.size(), ec);
+  if (ec || !p.done()) return false;
+  // Nothing but whitespace after the value, as a whole-text parse requires.
+  for (std::size_t i = used; i < data.size(); ++i) {
+    if (!is_json_ws(data[i])) return false;
+  }
+  return p.handler().result();
 }
 
 }  // namespace

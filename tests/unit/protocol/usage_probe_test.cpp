@@ -341,5 +341,25 @@ TEST(UsageChunkFilter, KeepsChunksThatAreNotUsageOnly) {
   EXPECT_EQ(filter(in, {}), in);
 }
 
+TEST(UsageChunkFilter, OnlyTopLevelKeysDecideAndTheLastDuplicateWins) {
+  const std::string done = "data: [DONE]\n\n";
+  const auto kept = [&](const std::string& data) {
+    const std::string ev = "data: " + data + "\n\n";
+    return filter(ev + done, {}) == ev + done;
+  };
+  // An empty "choices" or a "usage" nested in another object is not the chunk's own.
+  EXPECT_TRUE(kept(R"({"choices":[{"x":{"choices":[]}}],"usage":{"a":1}})"));
+  EXPECT_TRUE(kept(R"({"choices":[],"meta":{"usage":{"a":1}}})"));
+  EXPECT_TRUE(kept(R"({"choices":[],"meta":{"usage":{"a":1}},"usage":null})"));
+  // The last of a duplicated key decides, as it does in a parsed object.
+  EXPECT_TRUE(kept(R"({"choices":[],"usage":{"a":1},"choices":[0]})"));
+  EXPECT_TRUE(kept(R"({"choices":[],"usage":{"a":1},"usage":null})"));
+  EXPECT_FALSE(kept(R"({"choices":[1],"usage":null,"choices":[],"usage":{"a":1}})"));
+  // Not JSON after all (cut, or more than one value): passed on.
+  EXPECT_TRUE(kept(R"({"choices":[],"usage":{"a":1})"));
+  EXPECT_TRUE(kept(R"({"choices":[],"usage":{"a":1}} [])"));
+  EXPECT_FALSE(kept(R"({"choices":[],"usage":{"a":1}}  )"));
+}
+
 }  // namespace
 }  // namespace sluice::protocol
