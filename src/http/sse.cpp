@@ -1,27 +1,52 @@
 #include "http/sse.hpp"
 
+#include <cstring>
+
 #include "core/text.hpp"
 
 namespace sluice::http {
 
 void SseReader::feed(std::string_view chunk, const Sink& sink) {
-  for (std::size_t i = 0; i < chunk.size(); ++i) {
+  // Most streams end lines with \n only: then one memchr finds each line's end (a \r is looked
+  // for once per chunk, not once per line).
+  const bool any_cr = std::memchr(chunk.data(), '\r', chunk.size()) != nullptr;
+  std::size_t i = 0;
+  while (i < chunk.size()) {
     const char c = chunk[i];
     if (pending_cr_) {
       pending_cr_ = false;
-      if (c == '\n') continue;  // the \n of a \r\n pair
+      if (c == '\n') {  // the \n of a \r\n pair
+        ++i;
+        continue;
+      }
     }
     if (c == '\r' || c == '\n') {
       pending_cr_ = c == '\r';
       line(line_, sink);
       line_.clear();
+      ++i;
       continue;
     }
-    // Copy runs of ordinary bytes at once.
-    const auto brk = core::find_line_break(chunk.substr(i));
-    const std::size_t j = brk == std::string_view::npos ? chunk.size() : i + brk;
-    line_.append(chunk.substr(i, j - i));
-    i = j - 1;
+    const std::string_view rest = chunk.substr(i);
+    std::size_t brk = std::string_view::npos;
+    if (any_cr) {
+      brk = core::find_line_break(rest);
+    } else if (const void* nl = std::memchr(rest.data(), '\n', rest.size())) {
+      brk = static_cast<std::size_t>(static_cast<const char*>(nl) - rest.data());
+    }
+    if (brk == std::string_view::npos) {  // the line goes on in the next chunk
+      line_.append(rest);
+      break;
+    }
+    if (line_.empty()) {
+      line(rest.substr(0, brk), sink);  // a whole line in this chunk: read in place, not copied
+    } else {
+      line_.append(rest.substr(0, brk));
+      line(line_, sink);
+      line_.clear();
+    }
+    pending_cr_ = rest[brk] == '\r';
+    i += brk + 1;
   }
 }
 

@@ -28,6 +28,35 @@ TEST(Sse, EventsSplitAcrossChunksAndLineEndings) {
   EXPECT_TRUE(r.at_boundary());
 }
 
+TEST(Sse, EveryChunkingGivesTheSameEvents) {
+  // \n, \r\n and lone \r line ends, a comment, a field without a value, a two-line data.
+  const std::string text =
+      "event: a\ndata: 1\n\n: ping\r\ndata: x\r\ndata: y\r\n\r\ndata\rid: 7\r\r"
+      "event: b\ndata: {\"k\":\"v\"}\n\n";
+  auto check = [](const std::vector<SseEvent>& ev) {
+    ASSERT_EQ(ev.size(), 4u);
+    EXPECT_EQ(ev[0].event, "a");
+    EXPECT_EQ(ev[0].data, "1");
+    EXPECT_EQ(ev[1].data, "x\ny");
+    EXPECT_EQ(ev[2].data, "");
+    EXPECT_EQ(ev[2].id, "7");
+    EXPECT_EQ(ev[3].event, "b");
+    EXPECT_EQ(ev[3].data, "{\"k\":\"v\"}");
+  };
+  SseReader whole;
+  check(feed_all({text}, whole));
+  for (std::size_t cut = 1; cut < text.size(); ++cut) {
+    SseReader r;
+    SCOPED_TRACE(cut);
+    check(feed_all({text.substr(0, cut), text.substr(cut)}, r));
+    EXPECT_TRUE(r.at_boundary());
+  }
+  std::vector<std::string> bytes;
+  for (char c : text) bytes.emplace_back(1, c);
+  SseReader each;
+  check(feed_all(bytes, each));
+}
+
 TEST(Sse, BoundaryTracksPartialEvents) {
   SseReader r;
   feed_all({"data: [DONE]"}, r);
