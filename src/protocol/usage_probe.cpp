@@ -229,6 +229,14 @@ void StreamUsage::on_event(const http::SseEvent& e) {
   if (!may_carry_usage(e.data)) return;
   const auto w = usage_wire(endpoint_);
   if (w == UsageWire::None || w == UsageWire::Embeddings) return;
+  if (w == UsageWire::Chat || w == UsageWire::Gemini) {
+    // The chunk's usage object is its last key of that name: only that is parsed when it counts
+    // tokens (the whole chunk otherwise, as below).
+    if (auto u = usage_by_last_key(w, e.data)) {
+      usage_ = u;
+      return;
+    }
+  }
   StackArena arena;
   auto v = parse_json(e.data, &arena.mr);
   if (!v || !v->is_object()) return;
