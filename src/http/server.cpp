@@ -17,6 +17,7 @@
 #include <array>
 #include <cerrno>
 #include <charconv>
+#include <chrono>
 #include <cstdio>
 #include <list>
 #include <mutex>
@@ -39,10 +40,33 @@ using tcp = net::ip::tcp;
 using boost::system::error_code;
 constexpr auto kTuple = net::as_tuple(net::use_awaitable);
 
-/// Per-connection state that the worker can see, so a graceful stop can close idle connections.
+using Clock = std::chrono::steady_clock;
+
+/// How often a worker looks at its connections' deadlines and pending client watches: the
+/// slack of every client-side timeout, and the age at which an exchange starts watching for a
+/// client that hangs up.
+constexpr auto kSweepPeriod = std::chrono::milliseconds(100);
+
+class SessionWriter;
+
+/// Per-connection state that the worker can see: a graceful stop closes idle connections, and
+/// the worker's sweep enforces the read deadlines and arms the client watch of exchanges that
+/// outlive a sweep period. nginx's approach: a deadline is a stored time point checked by one
+/// coarse timer per worker, not a timer armed and cancelled around every read (each of those
+/// cost an operation, a cancellation and, when it moved the earliest deadline, a syscall).
 struct Conn {
   beast::tcp_stream* stream = nullptr;
   bool busy = false;
+  Clock::time_point deadline = Clock::time_point::max();  // of the read in progress
+  bool timed_out = false;                  // the sweep cancelled that read: its error is a timeout
+  SessionWriter* watch_pending = nullptr;  // an exchange whose client watch is not armed yet
+
+  void expire_at(Clock::time_point t) {
+    deadline = t;
+    timed_out = false;
+  }
+  void expire_after(Clock::duration d) { expire_at(Clock::now() + d); }
+  void expire_never() { expire_at(Clock::time_point::max()); }
 };
 
 struct Worker {
@@ -50,6 +74,7 @@ struct Worker {
   std::optional<tcp::acceptor> acceptor;
   std::list<Conn> conns;  // touched only on this worker's thread
   std::optional<net::steady_timer> drain_timer;
+  bool sweeping = false;  // the sweep runs while there are connections
 };
 
 class ServerImpl;
@@ -57,9 +82,14 @@ class ServerImpl;
 /// The ResponseWriter for one request on one connection.
 class SessionWriter final : public ResponseWriter {
  public:
-  SessionWriter(beast::tcp_stream& stream, beast::flat_buffer& buffer, const ServerOptions& opts,
-                bool keep_alive, bool head)
-      : stream_(stream), buffer_(buffer), opts_(opts), keep_alive_(keep_alive), head_(head) {}
+  SessionWriter(Conn& conn, beast::flat_buffer& buffer, const ServerOptions& opts, bool keep_alive,
+                bool head)
+      : conn_(conn),
+        stream_(*conn.stream),
+        buffer_(buffer),
+        opts_(opts),
+        keep_alive_(keep_alive),
+        head_(head) {}
 
   net::awaitable<bool> send(int status, Headers headers, std::string body) override {
     if (started_ || dead_) co_return false;
@@ -148,14 +178,18 @@ class SessionWriter final : public ResponseWriter {
     }
   }
 
+  /// The watch is armed by the worker's next sweep (arm_pending_watch): most exchanges end
+  /// before it, and then never cost a reactor wait, its epoll_ctl and its cancellation.
   bool watch_client_gone(std::function<void()> on_gone) override {
     unwatch_client_gone();
-    watch_ = std::make_shared<Watch>(std::move(on_gone));
-    arm(watch_);
+    pending_ = std::move(on_gone);
+    conn_.watch_pending = this;
     return true;
   }
 
   void unwatch_client_gone() override {
+    if (conn_.watch_pending == this) conn_.watch_pending = nullptr;
+    pending_ = nullptr;
     if (!watch_) return;
     *watch_ = nullptr;
     // The only operation on the client socket while an exchange is settled is the watch's
@@ -163,6 +197,13 @@ class SessionWriter final : public ResponseWriter {
     error_code ec;
     stream_.socket().cancel(ec);
     watch_.reset();
+  }
+
+  /// Called by the sweep for the exchange still running.
+  void arm_pending_watch() {
+    if (!pending_) return;
+    watch_ = std::make_shared<Watch>(std::exchange(pending_, nullptr));
+    arm(watch_);
   }
 
   ~SessionWriter() override { unwatch_client_gone(); }
@@ -235,10 +276,12 @@ class SessionWriter final : public ResponseWriter {
     std::exchange(w, nullptr)();
   }
 
+  Conn& conn_;
   beast::tcp_stream& stream_;
   beast::flat_buffer& buffer_;
   const ServerOptions& opts_;
-  std::shared_ptr<Watch> watch_;
+  std::function<void()> pending_;  // a watch the sweep has not armed yet
+  std::shared_ptr<Watch> watch_;   // an armed watch
   bool keep_alive_;
   bool head_;
   bool started_ = false;
@@ -350,9 +393,11 @@ class ServerImpl final : public Server {
   }
 
   // Answers a protocol-level failure (limits, timeouts, malformed HTTP) and closes.
-  net::awaitable<void> reply_and_close(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+  net::awaitable<void> reply_and_close(Conn& conn, beast::flat_buffer& buffer,
                                        const Request& partial, int status, std::string_view msg) {
-    SessionWriter w(stream, buffer, opts_, false, false);
+    auto& stream = *conn.stream;
+    conn.expire_never();
+    SessionWriter w(conn, buffer, opts_, false, false);
     LocalReply r = local_reply_ ? local_reply_(partial, status, msg)
                                 : LocalReply{{{"content-type", "text/plain"}}, std::string(msg)};
     co_await w.send(status, std::move(r.headers), std::move(r.body));
@@ -360,9 +405,40 @@ class ServerImpl final : public Server {
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
   }
 
+  /// Every kSweepPeriod while the worker has connections: cancels the reads whose deadline has
+  /// passed (the session turns the cancellation into its timeout) and arms the client watch of
+  /// exchanges still running.
+  net::awaitable<void> sweep(Worker& w) {
+    net::steady_timer timer(w.ioc);
+    while (!w.conns.empty()) {
+      timer.expires_after(kSweepPeriod);
+      co_await timer.async_wait(kTuple);
+      const auto now = Clock::now();
+      for (auto& c : w.conns) {
+        if (c.deadline <= now && !c.timed_out) {
+          c.timed_out = true;
+          error_code ec;
+          c.stream->socket().cancel(ec);
+        }
+        if (auto* writer = std::exchange(c.watch_pending, nullptr)) writer->arm_pending_watch();
+      }
+    }
+    w.sweeping = false;
+  }
+
+  /// A read's error, with a cancellation by the sweep reported as the timeout it is.
+  static error_code read_error(const Conn& conn, error_code ec) {
+    return ec == net::error::operation_aborted && conn.timed_out ? error_code(beast::error::timeout)
+                                                                 : ec;
+  }
+
   net::awaitable<void> session(Worker& w, tcp::socket sock) {
     beast::tcp_stream stream(std::move(sock));
-    auto conn = w.conns.insert(w.conns.end(), Conn{&stream, false});
+    auto conn = w.conns.insert(w.conns.end(), Conn{&stream});
+    if (!w.sweeping) {
+      w.sweeping = true;
+      net::co_spawn(w.ioc, sweep(w), net::detached);
+    }
     beast::flat_buffer buffer;
     std::string remote;
     {
@@ -375,7 +451,7 @@ class ServerImpl final : public Server {
       if (stopping_) break;
       if (buffer.size() == 0) {
         // Keep-alive idle: wait for the first byte of the next request.
-        stream.expires_after(opts_.idle_timeout);
+        conn->expire_after(opts_.idle_timeout);
         auto [ec, n] = co_await stream.async_read_some(buffer.prepare(8192), kTuple);
         buffer.commit(n);
         if (ec) break;
@@ -388,27 +464,28 @@ class ServerImpl final : public Server {
       parser.header_limit(static_cast<std::uint32_t>(opts_.max_header_bytes));
       parser.body_limit(opts_.max_body_bytes);
 
-      stream.expires_after(opts_.header_timeout);
-      auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
+      conn->expire_after(opts_.header_timeout);
+      auto [hec_raw, hn] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
+      const error_code hec = read_error(*conn, hec_raw);
       if (hec) {
         if (hec == bhttp::error::header_limit) {
-          co_await reply_and_close(stream, buffer, req, 431, "request headers are too large");
+          co_await reply_and_close(*conn, buffer, req, 431, "request headers are too large");
         } else if (hec == bhttp::error::body_limit) {
           // Beast checks Content-Length against the body limit while parsing the headers.
-          co_await reply_and_close(stream, buffer, req, 413,
+          co_await reply_and_close(*conn, buffer, req, 413,
                                    "request body exceeds the limit of " +
                                        std::to_string(opts_.max_body_bytes) + " bytes");
         } else if (hec == beast::error::timeout) {
-          co_await reply_and_close(stream, buffer, req, 408, "timed out reading request headers");
+          co_await reply_and_close(*conn, buffer, req, 408, "timed out reading request headers");
         } else if (hec != bhttp::error::end_of_stream && hec != net::error::eof &&
                    hec != net::error::connection_reset && hec != net::error::operation_aborted) {
-          co_await reply_and_close(stream, buffer, req, 400,
+          co_await reply_and_close(*conn, buffer, req, 400,
                                    "malformed HTTP request: " + hec.message());
         }
         break;
       }
       if (auto cl = parser.content_length(); cl && *cl > opts_.max_body_bytes) {
-        co_await reply_and_close(stream, buffer, req, 413,
+        co_await reply_and_close(*conn, buffer, req, 413,
                                  "request body of " + std::to_string(*cl) +
                                      " bytes exceeds the limit of " +
                                      std::to_string(opts_.max_body_bytes) + " bytes");
@@ -417,29 +494,32 @@ class ServerImpl final : public Server {
       if (auto* expect = find_header(req.headers, "expect");
           expect && beast::iequals(*expect, "100-continue") && !parser.is_done()) {
         static constexpr std::string_view k100 = "HTTP/1.1 100 Continue\r\n\r\n";
+        conn->expire_never();
         stream.expires_after(opts_.write_timeout);
         auto [cec, cn] = co_await net::async_write(stream, net::buffer(k100), kTuple);
+        stream.expires_never();
         if (cec) break;
       }
       if (!parser.is_done()) {
-        stream.expires_after(opts_.body_timeout);
-        auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+        conn->expire_after(opts_.body_timeout);
+        auto [bec_raw, bn] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+        const error_code bec = read_error(*conn, bec_raw);
         if (bec) {
           if (bec == bhttp::error::body_limit) {
-            co_await reply_and_close(stream, buffer, req, 413,
+            co_await reply_and_close(*conn, buffer, req, 413,
                                      "request body exceeds the limit of " +
                                          std::to_string(opts_.max_body_bytes) + " bytes");
           } else if (bec == beast::error::timeout) {
-            co_await reply_and_close(stream, buffer, req, 408, "timed out reading request body");
+            co_await reply_and_close(*conn, buffer, req, 408, "timed out reading request body");
           } else if (bec != net::error::eof && bec != bhttp::error::partial_message &&
                      bec != net::error::connection_reset && bec != net::error::operation_aborted) {
-            co_await reply_and_close(stream, buffer, req, 400,
+            co_await reply_and_close(*conn, buffer, req, 400,
                                      "malformed HTTP request body: " + bec.message());
           }
           break;
         }
       }
-      stream.expires_never();
+      conn->expire_never();
       const bool keep_alive = parser.keep_alive() && !stopping_;
       if (auto* enc = find_header(req.headers, "content-encoding"); enc && !req.body.empty()) {
         auto decoded = decode_body(*enc, req.body, opts_.max_body_bytes);
@@ -454,7 +534,7 @@ class ServerImpl final : public Server {
                                 ? "unsupported content-encoding '" + *enc +
                                       "' (gzip, deflate, br and zstd are accepted)"
                                 : "request body is not valid " + *enc + " data";
-          co_await reply_and_close(stream, buffer, req, status, msg);
+          co_await reply_and_close(*conn, buffer, req, status, msg);
           break;
         }
         req.body = std::move(decoded.body);
@@ -462,7 +542,7 @@ class ServerImpl final : public Server {
       }
 
       const bool head = req.method == "HEAD";
-      SessionWriter writer(stream, buffer, opts_, keep_alive, head);
+      SessionWriter writer(*conn, buffer, opts_, keep_alive, head);
       active_.fetch_add(1, std::memory_order_relaxed);
       std::string failure = "no response was produced";
       try {

@@ -142,6 +142,67 @@ describe('slow readers', () => {
   });
 });
 
+describe('slow clients', () => {
+  // Raw TCP: what arrives, when, and when sluice closes the connection.
+  function exchange(port, parts) {
+    return new Promise((resolveText, reject) => {
+      const sock = net.connect(port, '127.0.0.1');
+      const started = Date.now();
+      let data = '';
+      const timer = setTimeout(() => { sock.destroy(); reject(new Error(`not closed; got:\n${data}`)); }, 10_000);
+      sock.setEncoding('latin1');
+      sock.on('connect', () => { for (const p of parts) sock.write(p); });
+      sock.on('data', (d) => { data += d; });
+      sock.on('error', () => {});  // a reset after the answer still ends the exchange
+      sock.on('close', () => { clearTimeout(timer); resolveText({ data, ms: Date.now() - started }); });
+    });
+  }
+  const limits = { header_timeout: '1s', body_timeout: '1s', idle_timeout: '1s' };
+
+  test('a client that stalls inside its headers gets 408 after header_timeout', opts, async () => {
+    const own = await Sluice.start(baseConfig(fake.port, { limits }));
+    try {
+      const r = await exchange(own.port, [`POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Ty`]);
+      assert.match(r.data, /^HTTP\/1\.1 408 /, r.data);
+      assert.match(r.data, /timed out reading request headers/);
+      // The deadline is checked by a sweep every 100 ms: a little late, never early.
+      assert.ok(r.ms >= 950 && r.ms < 3000, `closed after ${r.ms} ms`);
+    } finally { await own.stop(); }
+  });
+
+  test('a client that stalls inside its body gets 408 after body_timeout', opts, async () => {
+    const own = await Sluice.start(baseConfig(fake.port, { limits }));
+    try {
+      const head = ['POST /v1/chat/completions HTTP/1.1', 'Host: x', 'Content-Type: application/json',
+        `Authorization: Bearer ${KEYS.client}`, 'Content-Length: 100', '', '{"model":"fast",'].join('\r\n');
+      const r = await exchange(own.port, [head]);
+      assert.match(r.data, /^HTTP\/1\.1 408 /, r.data);
+      assert.match(r.data, /timed out reading request body/);
+      assert.match(r.data, /"error"/, 'in the OpenAI error shape of the path it was sent to');
+      assert.ok(r.ms >= 950 && r.ms < 3000, `closed after ${r.ms} ms`);
+    } finally { await own.stop(); }
+  });
+
+  test('an idle keep-alive connection is closed after idle_timeout, a busy one is not', opts, async () => {
+    const own = await Sluice.start(baseConfig(fake.port, { limits }));
+    try {
+      // No request at all: closed without an answer after idle_timeout.
+      const idle = await exchange(own.port, []);
+      assert.equal(idle.data, '');
+      assert.ok(idle.ms >= 950 && idle.ms < 3000, `closed after ${idle.ms} ms`);
+      // A stream that takes ~2 s (longer than every timeout above) is not cut by them.
+      const body = JSON.stringify({ model: 'fast', stream: true, messages: [{ role: 'user', content: 'slow' }] });
+      const req = ['POST /v1/chat/completions HTTP/1.1', 'Host: x', 'Content-Type: application/json',
+        `Authorization: Bearer ${KEYS.client}`, 'x-fake-chunks: 5', 'x-fake-chunk-gap-ms: 500',
+        `Content-Length: ${Buffer.byteLength(body)}`, '', body].join('\r\n');
+      const busy = await exchange(own.port, [req]);
+      assert.match(busy.data, /^HTTP\/1\.1 200 /);
+      assert.match(busy.data, /data: \[DONE\]/, 'the whole stream came');
+      assert.ok(busy.ms >= 1900 + 950, `kept alive ${busy.ms} ms, then closed after idle_timeout`);
+    } finally { await own.stop(); }
+  });
+});
+
 describe('pipelining', () => {
   test('a request pipelined while a stream is relayed is kept and answered after it', opts, async () => {
     const streamBody = JSON.stringify({ model: 'fast', stream: true, messages: [{ role: 'user', content: 'slow' }] });
