@@ -15,7 +15,6 @@ namespace {
 class AccessLogStage final : public Stage {
  public:
   std::string_view name() const override { return "access_log"; }
-  boost::asio::awaitable<Verdict> on_request(Exchange&) override { co_return Verdict::Continue; }
 
   void on_complete(Exchange& ex) noexcept override {
     try {

@@ -12,7 +12,6 @@ namespace {
 class AccountStage final : public Stage {
  public:
   std::string_view name() const override { return "account"; }
-  boost::asio::awaitable<Verdict> on_request(Exchange&) override { co_return Verdict::Continue; }
 
   void on_complete(Exchange& ex) noexcept override {
     auto* gov = ex.governance;

@@ -27,9 +27,9 @@ class AuditStage final : public Stage {
  public:
   std::string_view name() const override { return "audit"; }
 
-  boost::asio::awaitable<Verdict> on_request(Exchange& ex) override {
+  Decision decide(Exchange& ex) override {
     if (auditing(ex)) ex.tap.keep_body();
-    co_return Verdict::Continue;
+    return Decision::next();
   }
 
   void on_complete(Exchange& ex) noexcept override {

@@ -30,34 +30,33 @@ class AuthStage final : public Stage {
  public:
   std::string_view name() const override { return "auth"; }
 
-  boost::asio::awaitable<Verdict> on_request(Exchange& ex) override {
+  Decision decide(Exchange& ex) override {
     auto* gov = ex.governance;
-    if (!gov || !gov->auth_required()) co_return Verdict::Continue;
+    if (!gov || !gov->auth_required()) return Decision::next();
     const std::string secret = presented_key(ex.request);
     if (secret.empty()) {
-      co_return co_await respond_error(
-          ex, unauthenticated("this gateway needs a sluice virtual key: send it as "
-                              "Authorization: Bearer sk-sluice-..., x-api-key or x-goog-api-key "
-                              "(create one with `sluice keys create`)"));
+      return Decision::refuse(
+          unauthenticated("this gateway needs a sluice virtual key: send it as "
+                          "Authorization: Bearer sk-sluice-..., x-api-key or x-goog-api-key "
+                          "(create one with `sluice keys create`)"));
     }
     auto key = gov->keys().find(secret);
     if (!key) {
       // Never echo the secret; a provider key sent by mistake is the common case.
       const bool looks_like_ours = secret.starts_with(governance::kKeyPrefix);
-      co_return co_await respond_error(
-          ex, unauthenticated(looks_like_ours
-                                  ? "unknown sluice key; check for a typo or a rotated key"
-                                  : "this is not a sluice key; the gateway holds the provider "
-                                    "keys, so send your sk-sluice-... virtual key instead"));
+      return Decision::refuse(unauthenticated(
+          looks_like_ours ? "unknown sluice key; check for a typo or a rotated key"
+                          : "this is not a sluice key; the gateway holds the provider "
+                            "keys, so send your sk-sluice-... virtual key instead"));
     }
     const auto& rec = key->record;
     if (rec.revoked_ms != 0) {
-      co_return co_await respond_error(ex, unauthenticated(key->label + " was revoked at " +
-                                                           governance::iso8601(rec.revoked_ms)));
+      return Decision::refuse(
+          unauthenticated(key->label + " was revoked at " + governance::iso8601(rec.revoked_ms)));
     }
     if (rec.expires_ms != 0 && rec.expires_ms <= governance::now_ms()) {
-      co_return co_await respond_error(
-          ex, unauthenticated(key->label + " expired at " + governance::iso8601(rec.expires_ms)));
+      return Decision::refuse(
+          unauthenticated(key->label + " expired at " + governance::iso8601(rec.expires_ms)));
     }
     ex.key = key;
     // An auto name is narrowed to the allowed models of its tier by the route stage instead.
@@ -67,18 +66,18 @@ class AuthStage final : public Stage {
                              "model '" + ex.requested_model + "' is not allowed for " + key->label +
                                  "; allowed: " + core::join(rec.models, ", "),
                              "model", "model_not_allowed"};
-      co_return co_await respond_error(ex, std::move(err));
+      return Decision::refuse(std::move(err));
     }
     if (!key->caps.empty()) {
       auto capped = governance::apply_caps(ex.endpoint, ex.request.body, key->caps);
-      if (capped.refused) co_return co_await respond_error(ex, std::move(*capped.refused));
+      if (capped.refused) return Decision::refuse(std::move(*capped.refused));
       if (capped.body) {
         ex.request.body = std::move(*capped.body);
         ex.probe = protocol::probe_json(ex.request.body);  // passthrough rewrites by offsets
         ex.governance_headers.push_back({"x-sluice-capped", core::join(capped.applied, ", ")});
       }
     }
-    co_return Verdict::Continue;
+    return Decision::next();
   }
 };
 

@@ -37,9 +37,9 @@ class BudgetStage final : public Stage {
  public:
   std::string_view name() const override { return "budget"; }
 
-  boost::asio::awaitable<Verdict> on_request(Exchange& ex) override {
+  Decision decide(Exchange& ex) override {
     auto* gov = ex.governance;
-    if (!gov) co_return Verdict::Continue;
+    if (!gov) return Decision::next();
     const auto now = governance::RateClock::now();
 
     // Rate limits: the key's own, then its team's. Both take the same token estimate, which
@@ -51,8 +51,7 @@ class BudgetStage final : public Stage {
         const auto d = gov->limits().acquire(r.id, r.rpm, r.tpm, r.tpm > 0 ? estimate : 0, now);
         governance::add_rate_headers(d, ex.governance_headers);
         if (!d.allowed) {
-          co_return co_await refuse_rate(
-              ex, ex.key->label + " is limited to " + per_minute(d, r.rpm, r.tpm));
+          return refuse_rate(ex, ex.key->label + " is limited to " + per_minute(d, r.rpm, r.tpm));
         }
         if (r.tpm > 0) ex.rate_tokens = estimate;
       }
@@ -62,7 +61,7 @@ class BudgetStage final : public Stage {
                                              team.tpm > 0 ? estimate : 0, now);
         if (!d.allowed) {
           governance::add_rate_headers(d, ex.governance_headers);
-          co_return co_await refuse_rate(
+          return refuse_rate(
               ex, "team '" + r.team + "' is limited to " + per_minute(d, team.rpm, team.tpm));
         }
         if (team.tpm > 0) ex.rate_tokens = estimate;
@@ -71,7 +70,7 @@ class BudgetStage final : public Stage {
 
     // Spend: reserve the worst case of a candidate that fits.
     auto& book = gov->budgets();
-    if (book.empty()) co_return Verdict::Continue;
+    if (book.empty()) return Decision::next();
     const auto subject = subject_of(ex);
     const auto now_ms = governance::now_ms();
     const auto input = governance::worst_case_input_tokens(ex.request.body.size());
@@ -103,7 +102,7 @@ class BudgetStage final : public Stage {
           ex.plan.eligible -= i;
           ex.fallback_reason = "budget";
         }
-        co_return Verdict::Continue;
+        return Decision::next();
       }
       // A fallback budget looks further down the plan and reports the first refusal (the
       // target the client would have had); any other action decides here.
@@ -125,12 +124,12 @@ class BudgetStage final : public Stage {
         ex.governance_headers.push_back(
             {"x-sluice-budget-warning",
              refusal + "; throttled to " + std::to_string(refused->rule.throttle_rpm) + " rpm"});
-        co_return Verdict::Continue;
+        return Decision::next();
       }
       governance::add_rate_headers(d, ex.governance_headers);
-      co_return co_await refuse_rate(ex, refusal + "; throttled to " +
-                                             std::to_string(refused->rule.throttle_rpm) +
-                                             " requests per minute until then");
+      return refuse_rate(ex, refusal + "; throttled to " +
+                                 std::to_string(refused->rule.throttle_rpm) +
+                                 " requests per minute until then");
     }
     if (refused && refused->rule.action == BudgetAction::Fallback && ex.resolution &&
         ex.resolution->route) {
@@ -144,17 +143,17 @@ class BudgetStage final : public Stage {
       h.push_back({"x-should-retry", "false"});  // SDKs would otherwise retry a spent budget
       h.push_back({"x-sluice-budget-reset", governance::iso8601(refused->window.end_ms)});
       core::GatewayError err{core::ErrorKind::RateLimited, refusal, "", "budget_exceeded"};
-      co_return co_await respond_error(ex, std::move(err), 0, std::move(h));
+      return Decision::refuse(std::move(err), 0, std::move(h));
     }
-    co_return Verdict::Continue;
+    return Decision::next();
   }
 
  private:
-  static boost::asio::awaitable<Verdict> refuse_rate(Exchange& ex, std::string message) {
+  static Decision refuse_rate(Exchange& ex, std::string message) {
     http::Headers h = ex.governance_headers;
     ex.governance_headers.clear();
     auto err = rate_limited(std::move(message));
-    co_return co_await respond_error(ex, std::move(err), 0, std::move(h));
+    return Decision::refuse(std::move(err), 0, std::move(h));
   }
 
   static void record_event(governance::Governance& gov, const char* kind,

@@ -22,16 +22,16 @@ class ClassifyStage final : public Stage {
  public:
   std::string_view name() const override { return "classify"; }
 
-  boost::asio::awaitable<Verdict> on_request(Exchange& ex) override {
+  Decision decide(Exchange& ex) override {
     const auto& rt = ex.snapshot->intel;
-    if (!rt || !rt->settings().classify) co_return Verdict::Continue;
+    if (!rt || !rt->settings().classify) return Decision::next();
     ex.intel = rt->assess(ex.endpoint, ex.request.body, repo_of(ex));
     if (ex.intel) {
       ex.governance_headers.push_back(
           {"x-sluice-intent", std::string(intel::intent_name(ex.intel->intent))});
       ex.governance_headers.push_back({"x-sluice-risk", fmt::format("{:.3f}", ex.intel->risk)});
     }
-    co_return Verdict::Continue;
+    return Decision::next();
   }
 };
 

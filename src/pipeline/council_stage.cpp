@@ -26,10 +26,10 @@ class CouncilStage final : public Stage {
  public:
   std::string_view name() const override { return "council"; }
 
-  boost::asio::awaitable<Verdict> on_request(Exchange& ex) override {
+  Decision decide(Exchange& ex) override {
     convene(ex);
     stack_response_guard(ex);
-    co_return Verdict::Continue;
+    return Decision::next();
   }
 
   void on_complete(Exchange& ex) noexcept override { settle_council(ex); }

@@ -69,6 +69,7 @@ core::GatewayError unavailable(const Exchange& ex, http::Headers& headers) {
 class ExecuteStage final : public Stage {
  public:
   std::string_view name() const override { return "execute"; }
+  bool waits() const override { return true; }
 
   boost::asio::awaitable<Verdict> on_request(Exchange& ex) override {
     if (ex.endpoint == protocol::Endpoint::CountTokens ||

@@ -17,9 +17,9 @@ class GuardStage final : public Stage {
  public:
   std::string_view name() const override { return "guard"; }
 
-  boost::asio::awaitable<Verdict> on_request(Exchange& ex) override {
+  Decision decide(Exchange& ex) override {
     const auto& g = ex.snapshot->guard;
-    if (!g || (!g->scans_text() && !g->has_tool_rules())) co_return Verdict::Continue;
+    if (!g || (!g->scans_text() && !g->has_tool_rules())) return Decision::next();
     auto scan = guard::scan_request(ex.endpoint, ex.request.body, *g);
     ex.guard_findings = std::move(scan.counts);
     if (!ex.guard_findings.empty()) {
@@ -27,7 +27,7 @@ class GuardStage final : public Stage {
           {"x-sluice-guardrails", guard::counts_text(ex.guard_findings)});
     }
     if (scan.blocked()) {
-      co_return co_await respond_error(ex, guard::blocked_error(*scan.blocked_kind));
+      return Decision::refuse(guard::blocked_error(*scan.blocked_kind));
     }
     if (!scan.removed_tools.empty()) {
       ex.decisions.push_back("tools_removed: " + core::join(scan.removed_tools, ", "));
@@ -38,7 +38,7 @@ class GuardStage final : public Stage {
     }
     // The answer guardrails' writer is stacked by the council stage, last, so that reviewers
     // only ever see the answer as the client will (stack_response_guard).
-    co_return Verdict::Continue;
+    return Decision::next();
   }
 };
 

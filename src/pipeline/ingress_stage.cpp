@@ -20,16 +20,15 @@ class IngressStage final : public Stage {
  public:
   std::string_view name() const override { return "ingress"; }
 
-  boost::asio::awaitable<Verdict> on_request(Exchange& ex) override {
+  Decision decide(Exchange& ex) override {
     ex.request_bytes = ex.request.body.size();
     ex.probe = protocol::probe_json(ex.request.body);
     if (!ex.probe.valid || !ex.probe.is_object) {
-      // Named, not a braced temporary in the co_await operand: GCC 12 destroys those early.
       core::GatewayError err{
           core::ErrorKind::InvalidRequest,
           ex.probe.valid ? ex.probe.error : "malformed JSON in the request body: " + ex.probe.error,
           "", "invalid_json"};
-      co_return co_await respond_error(ex, std::move(err));
+      return Decision::refuse(std::move(err));
     }
     if (protocol::family_of(ex.endpoint) == protocol::Family::Gemini) {
       ex.requested_model = gemini_model_from_path(ex.request.path());
@@ -40,12 +39,12 @@ class IngressStage final : public Stage {
             core::ErrorKind::InvalidRequest,
             "the request body has no \"model\" string; name a model (GET /v1/models lists them)",
             "model", "missing_model"};
-        co_return co_await respond_error(ex, std::move(err));
+        return Decision::refuse(std::move(err));
       }
       ex.requested_model = *ex.probe.model;
       ex.stream = ex.probe.stream.value_or(false);
     }
-    co_return Verdict::Continue;
+    return Decision::next();
   }
 };
 

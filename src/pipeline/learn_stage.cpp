@@ -21,8 +21,8 @@ class LearnStage final : public Stage {
  public:
   std::string_view name() const override { return "learn"; }
 
-  boost::asio::awaitable<Verdict> on_request(Exchange& ex) override {
-    if (!ex.learner) co_return Verdict::Continue;
+  Decision decide(Exchange& ex) override {
+    if (!ex.learner) return Decision::next();
     if (ex.intel && ex.intel->task_hash) {
       ex.learner->observe(key_id(ex), ex.intel->task_hash, ex.intel->turns, ex.intel->tool_error,
                           governance::now_ms(), ex.snapshot->config.autoroute.learning);
@@ -30,7 +30,7 @@ class LearnStage final : public Stage {
     // Noted as the answer's last bytes leave, not at completion: a client that posts feedback
     // the moment it has the answer must find it.
     ex.tap.on_finish([&ex](int status) { note(ex, status); });
-    co_return Verdict::Continue;
+    return Decision::next();
   }
 
   void on_complete(Exchange& ex) noexcept override {

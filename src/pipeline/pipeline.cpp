@@ -19,10 +19,23 @@ boost::asio::awaitable<void> Pipeline::run(Exchange& ex) const {
   }
   for (const auto& stage : stages_) {
     // Never co_await inside a condition: GCC 12 miscompiles it (see docs/architecture.md).
-    const Verdict verdict = co_await stage->on_request(ex);
+    Verdict verdict = Verdict::Continue;
+    if (stage->waits()) {
+      verdict = co_await stage->on_request(ex);
+    } else {
+      Decision d = stage->decide(ex);
+      if (d.error)
+        verdict = co_await respond_error(ex, std::move(*d.error), d.status, std::move(d.extra));
+    }
     if (verdict == Verdict::Respond) break;
   }
   complete(ex);
+}
+
+boost::asio::awaitable<Verdict> Stage::on_request(Exchange& ex) {
+  Decision d = decide(ex);
+  if (!d.error) co_return Verdict::Continue;
+  co_return co_await respond_error(ex, std::move(*d.error), d.status, std::move(d.extra));
 }
 
 void Pipeline::complete(Exchange& ex) const {

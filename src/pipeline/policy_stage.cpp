@@ -145,13 +145,13 @@ class PolicyStage final : public Stage {
  public:
   std::string_view name() const override { return "policy"; }
 
-  boost::asio::awaitable<Verdict> on_request(Exchange& ex) override {
+  Decision decide(Exchange& ex) override {
     const auto& set = ex.snapshot->config.policy;
-    if (!set || set->empty()) co_return Verdict::Continue;
+    if (!set || set->empty()) return Decision::next();
     FactStore store;
     auto& d = ex.policy.emplace(set->evaluate(facts_of(ex, *set, store)));
     if (auto h = d.header(); !h.empty()) ex.governance_headers.push_back({"x-sluice-policy", h});
-    if (d.denied()) co_return co_await respond_error(ex, d.deny_error());
+    if (d.denied()) return Decision::refuse(d.deny_error());
 
     if (!d.route.empty() && d.route != ex.requested_model) {
       ex.decisions.push_back("policy_route: " + ex.requested_model + " -> " + std::string(d.route) +
@@ -160,7 +160,7 @@ class PolicyStage final : public Stage {
     }
     if (!d.caps.empty()) {
       auto capped = governance::apply_caps(ex.endpoint, ex.request.body, d.caps);
-      if (capped.refused) co_return co_await respond_error(ex, std::move(*capped.refused));
+      if (capped.refused) return Decision::refuse(std::move(*capped.refused));
       if (capped.body) {
         set_body(ex, std::move(*capped.body));
         ex.governance_headers.push_back({"x-sluice-capped", core::join(capped.applied, ", ")});
@@ -178,7 +178,7 @@ class PolicyStage final : public Stage {
         ex.governance_headers.push_back({"x-sluice-skills", d.skills_header()});
       }
     }
-    co_return Verdict::Continue;
+    return Decision::next();
   }
 };
 

@@ -37,26 +37,26 @@ class RouteStage final : public Stage {
  public:
   std::string_view name() const override { return "route"; }
 
-  boost::asio::awaitable<Verdict> on_request(Exchange& ex) override {
+  Decision decide(Exchange& ex) override {
     // An auto name is planned from its tier's candidates; any other name resolves first.
     const bool automatic = routing::is_auto_name(ex.requested_model);
     if (!automatic) {
       auto r = providers::resolve_model(*ex.snapshot, protocol::family_of(ex.endpoint),
                                         ex.requested_model);
       if (auto* err = std::get_if<core::GatewayError>(&r)) {
-        co_return co_await respond_error(ex, std::move(*err));
+        return Decision::refuse(std::move(*err));
       }
       ex.resolution = std::move(std::get<providers::Resolution>(r));
       if (!ex.resolution->route) {
         ex.direct =
             routing::direct_targets(*ex.snapshot, *ex.resolution->provider, ex.resolution->model);
         ex.plan = routing::plan_direct(ex.direct, ex.snapshot->config.routing);
-        co_return Verdict::Continue;
+        return Decision::next();
       }
     }
     auto traits = read_traits(ex);
     if (auto* err = std::get_if<core::GatewayError>(&traits)) {
-      co_return co_await respond_error(ex, std::move(*err));
+      return Decision::refuse(std::move(*err));
     }
     const auto& needs = std::get<routing::RequestTraits>(traits);
     routing::PlanOptions opts;
@@ -66,11 +66,11 @@ class RouteStage final : public Stage {
     if (!automatic) {
       ex.plan =
           routing::plan_route(*ex.resolution->route, needs, ex.snapshot->config.routing, opts);
-      co_return Verdict::Continue;
+      return Decision::next();
     }
     auto failed = plan_auto(ex, needs, opts);
-    if (failed) co_return co_await respond_error(ex, std::move(*failed));
-    co_return Verdict::Continue;
+    if (failed) return Decision::refuse(std::move(*failed));
+    return Decision::next();
   }
 
  private:
