@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 namespace sluice::protocol {
 
@@ -36,6 +37,28 @@ struct SaxSkip {
   bool on_null(ec&) { return true; }
   bool on_comment_part(sv, ec&) { return true; }
   bool on_comment(sv, ec&) { return true; }
+};
+
+/// A key as the parser hands it over: in parts (on_key_part) when it has escapes or spans
+/// writes, the last part with on_key. A scanner that compares keys assembles them in one.
+class SaxKey {
+ public:
+  void part(boost::json::string_view s) {
+    if (!split_) text_.clear();
+    text_.append(s.data(), s.size());
+    split_ = true;
+  }
+  /// The last part: the key is whole after this.
+  const std::string& last(boost::json::string_view s) {
+    part(s);
+    split_ = false;
+    return text_;
+  }
+  const std::string& text() const { return text_; }
+
+ private:
+  std::string text_;
+  bool split_ = false;
 };
 
 }  // namespace sluice::protocol

@@ -285,8 +285,7 @@ struct StreamOptionsScan : SaxSkip {
   bool present = false;
   bool include_usage = false;
   bool in_options = false;  // inside the top-level stream_options object
-  std::string key;          // the current key at depth 1 or 2
-  bool key_split = false;
+  SaxKey key;               // the current key at depth 1 or 2
 
   bool on_object_begin(ec&) {
     ++depth;
@@ -307,29 +306,24 @@ struct StreamOptionsScan : SaxSkip {
     return true;
   }
   bool on_key_part(sv s, std::size_t, ec&) {
-    if (depth <= 2) {
-      if (!key_split) key.clear();
-      key.append(s.data(), s.size());
-      key_split = true;
-    }
+    if (depth <= 2) key.part(s);
     return true;
   }
-  bool on_key(sv s, std::size_t, ec& e) {
-    on_key_part(s, 0, e);
-    key_split = false;
+  bool on_key(sv s, std::size_t, ec&) {
+    if (depth <= 2) key.last(s);
     if (depth == 1) {
       any_key = true;
       // A later duplicate key overrides an earlier one, as in the DOM parse.
-      if (key == "stream_options") {
+      if (key.text() == "stream_options") {
         present = true;
         include_usage = false;
       }
     }
     return true;
   }
-  bool key_is_options() const { return key == "stream_options"; }
+  bool key_is_options() const { return key.text() == "stream_options"; }
   bool on_bool(bool b, ec&) {
-    if (depth == 2 && in_options && key == "include_usage") include_usage = b;
+    if (depth == 2 && in_options && key.text() == "include_usage") include_usage = b;
     return true;
   }
 };
@@ -459,8 +453,7 @@ struct UsageOnlyScan : SaxSkip {
   int depth = 0;
   bool root_object = false;
   Key key = Key::Other;  // the current top-level key
-  std::string key_text;
-  bool key_split = false;
+  SaxKey key_text;
   bool choices_array = false;
   bool choices_empty = false;
   bool usage_set = false;
@@ -500,18 +493,13 @@ struct UsageOnlyScan : SaxSkip {
     return true;
   }
   bool on_key_part(sv s, std::size_t, ec&) {
-    if (depth == 1) {
-      if (!key_split) key_text.clear();
-      key_text.append(s.data(), s.size());
-      key_split = true;
-    }
+    if (depth == 1) key_text.part(s);
     return true;
   }
-  bool on_key(sv s, std::size_t, ec& e) {
+  bool on_key(sv s, std::size_t, ec&) {
     if (depth != 1) return true;
-    on_key_part(s, 0, e);
-    key_split = false;
-    key = key_text == "choices" ? Key::Choices : key_text == "usage" ? Key::Usage : Key::Other;
+    const std::string& k = key_text.last(s);
+    key = k == "choices" ? Key::Choices : k == "usage" ? Key::Usage : Key::Other;
     return true;
   }
   bool on_string(sv, std::size_t, ec&) {

@@ -229,6 +229,15 @@ TEST(RequestStreamUsage, AlreadyAskedIsUnchanged) {
       R"({"stream_options":{"other":{"include_usage":false},"include_usage":true}})"));
 }
 
+TEST(RequestStreamUsage, AKeyWithEscapesIsAssembledFromItsParts) {
+  // The parser hands such a key over in pieces; "stream_\u006fptions" is "stream_options".
+  EXPECT_FALSE(request_stream_usage(
+      R"({"stream_\u006fptions":{"include_\u0075sage":true},"stream":true})"));
+  auto out = request_stream_usage(R"({"stream_\u006fptions":{"include_usage":false}})");
+  ASSERT_TRUE(out);
+  EXPECT_TRUE(include_usage(*out));
+}
+
 TEST(RequestStreamUsage, NestedStreamOptionsAreNotTopLevel) {
   const std::string in_string =
       R"({"model":"m","messages":[{"role":"user","content":"\"stream_options\":{\"include_usage\":true}"}]})";
