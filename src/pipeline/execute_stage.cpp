@@ -109,8 +109,9 @@ class ExecuteStage final : public Stage {
 
   /// Runs the exchange, cancelled (terminal) if the client disconnects first. The exchange is a
   /// coroutine of its own so that the cancellation stops it and not this one; the session
-  /// writer watches the socket with a plain reactor operation (~5k instructions a request
-  /// fewer than racing two coroutines with `||`, which the other writers still take).
+  /// writer watches the socket with a plain reactor operation, armed only once the exchange has
+  /// outlived its worker's 100 ms sweep (~5k instructions a request fewer than racing two
+  /// coroutines with `||`, which the other writers still take).
   static boost::asio::awaitable<void> run_unless_client_leaves(Exchange& ex) {
     namespace net = boost::asio;
     net::cancellation_signal hang_up;

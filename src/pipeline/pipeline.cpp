@@ -24,8 +24,9 @@ boost::asio::awaitable<void> Pipeline::run(Exchange& ex) const {
       verdict = co_await stage->on_request(ex);
     } else {
       Decision d = stage->decide(ex);
-      if (d.error)
+      if (d.error) {
         verdict = co_await respond_error(ex, std::move(*d.error), d.status, std::move(d.extra));
+      }
     }
     if (verdict == Verdict::Respond) break;
   }

@@ -39,9 +39,10 @@ class Stage {
   virtual bool waits() const { return false; }
   /// The request step of a stage that does not wait. Default: go on.
   virtual Decision decide(Exchange&) { return Decision::next(); }
-  /// The request step of a stage that waits (waits() is true): runs once per request, in
-  /// pipeline order. A stage that answers returns Respond; it must have written a complete
-  /// response (or the client must be gone). Default: decide(), its refusal written.
+  /// The request step of a stage that waits (the pipeline calls it only when waits() is true):
+  /// runs once per request, in pipeline order. A stage that answers returns Respond; it must
+  /// have written a complete response (or the client must be gone). Default: decide(), its
+  /// refusal written, so either entry point gives the same answer for any stage.
   virtual boost::asio::awaitable<Verdict> on_request(Exchange& ex);
   /// Runs for every stage, in reverse order, after the response is complete or abandoned —
   /// including stages that never saw on_request because an earlier stage responded. Must not

@@ -60,7 +60,7 @@ Db::Db(const std::string& path) : path_(path) {
     // than SQLite's 1,000 keep the fsyncs of copying the WAL back rare. A 4 MiB page cache
     // (256 pages): the writer appends, touching only the right edge of each B-tree, and reports
     // read the hourly rollup; a 16 MiB cache filled up under load and was most of the gateway's
-    // resident memory (RSS under load 49 -> 30 MiB with audit off, docs/performance.md).
+    // resident memory (RSS under load 49 -> 34 MiB with audit off, docs/performance.md).
     exec("PRAGMA page_size=16384");
     if (!is_memory(path)) exec("PRAGMA journal_mode=WAL");
     exec(
