@@ -21,6 +21,7 @@
 
 #include "core/log.hpp"
 #include "http/parsers.hpp"
+#include "http/read_parsed.hpp"
 #include "http/write_all.hpp"
 
 namespace sluice::http {
@@ -181,7 +182,9 @@ struct UpstreamResponse::Impl {
   template <class Stream>
   net::awaitable<error_code> read_piece(Stream& s, char* data, std::size_t cap, std::size_t& got) {
     parser.set_buffer(data, cap);
-    auto [ec, n] = co_await bhttp::async_read_some(s, conn->buffer, parser, kTuple);
+    // One parse of what came (http::async_read_some): a stream's events go on as they arrive.
+    error_code ec =
+        co_await read_parsed(s, conn->buffer, parser, [](const ResponseParser&) { return true; });
     if (ec == bhttp::error::need_buffer) ec = {};
     got = cap - parser.room();
     co_return ec;
@@ -366,8 +369,8 @@ net::awaitable<error_code> write_request(beast::tcp_stream& s, const std::string
 
 template <class Stream>
 net::awaitable<error_code> read_head(Stream& s, beast::flat_buffer& b, ResponseParser& p) {
-  auto [ec, n] = co_await bhttp::async_read_header(s, b, p, kTuple);
-  co_return ec;
+  co_return co_await read_parsed(s, b, p,
+                                 [](const ResponseParser& r) { return r.is_header_done(); });
 }
 
 }  // namespace

@@ -28,6 +28,7 @@
 #include "core/log.hpp"
 #include "http/decompress.hpp"
 #include "http/parsers.hpp"
+#include "http/read_parsed.hpp"
 #include "http/write_all.hpp"
 
 namespace sluice::http {
@@ -55,7 +56,7 @@ class SessionWriter;
 /// coarse timer per worker, not a timer armed and cancelled around every read (each of those
 /// cost an operation, a cancellation and, when it moved the earliest deadline, a syscall).
 struct Conn {
-  beast::tcp_stream* stream = nullptr;
+  tcp::socket* sock = nullptr;
   bool busy = false;
   Clock::time_point deadline = Clock::time_point::max();  // of the read in progress
   bool timed_out = false;                  // the sweep cancelled that read: its error is a timeout
@@ -68,6 +69,29 @@ struct Conn {
   void expire_after(Clock::duration d) { expire_at(Clock::now() + d); }
   void expire_never() { expire_at(Clock::time_point::max()); }
 };
+
+/// An operation's error, with a cancellation by the sweep reported as the timeout it is.
+error_code io_error(const Conn& conn, error_code ec) {
+  return ec == net::error::operation_aborted && conn.timed_out ? error_code(beast::error::timeout)
+                                                               : ec;
+}
+
+/// Writes all of `bufs` to the connection: what the socket takes now, the rest under a
+/// deadline of `timeout` that the sweep enforces (beast::error::timeout past it). Returns the
+/// error and the bytes written.
+template <class Buffers>
+net::awaitable<std::pair<error_code, std::size_t>> send_all(Conn& conn, const Buffers& bufs,
+                                                            Clock::duration timeout) {
+  auto [ec, n] = write_now(*conn.sock, bufs);
+  if (ec || n == net::buffer_size(bufs)) co_return std::pair{ec, n};
+  beast::buffers_suffix<Buffers> rest(bufs);
+  rest.consume(n);
+  conn.expire_after(timeout);
+  auto [wec, m] = co_await net::async_write(*conn.sock, rest, kTuple);
+  const error_code err = io_error(conn, wec);
+  conn.expire_never();
+  co_return std::pair{err, n + m};
+}
 
 struct Worker {
   net::io_context ioc{1};
@@ -85,7 +109,7 @@ class SessionWriter final : public ResponseWriter {
   SessionWriter(Conn& conn, beast::flat_buffer& buffer, const ServerOptions& opts, bool keep_alive,
                 bool head)
       : conn_(conn),
-        stream_(*conn.stream),
+        sock_(*conn.sock),
         buffer_(buffer),
         opts_(opts),
         keep_alive_(keep_alive),
@@ -102,7 +126,7 @@ class SessionWriter final : public ResponseWriter {
     head += "\r\n\r\n";
     const std::array<net::const_buffer, 2> bufs{net::buffer(head),
                                                 head_ ? net::const_buffer() : net::buffer(body)};
-    auto [ec, n] = co_await write_all(stream_, bufs, opts_.write_timeout);
+    auto [ec, n] = co_await send_all(conn_, bufs, opts_.write_timeout);
     bytes_ += n;
     finished_ = !ec;
     dead_ = static_cast<bool>(ec);
@@ -115,7 +139,7 @@ class SessionWriter final : public ResponseWriter {
     streaming_ = true;
     std::string head = response_head(status, headers);
     head += "Transfer-Encoding: chunked\r\n\r\n";
-    auto [ec, n] = co_await write_all(stream_, net::buffer(head), opts_.write_timeout);
+    auto [ec, n] = co_await send_all(conn_, net::buffer(head), opts_.write_timeout);
     bytes_ += n;
     dead_ = static_cast<bool>(ec);
     co_return !ec;
@@ -133,7 +157,7 @@ class SessionWriter final : public ResponseWriter {
     const std::array<net::const_buffer, 3> bufs{
         net::buffer(size_line, static_cast<std::size_t>(end - size_line)), net::buffer(data),
         net::buffer("\r\n", 2)};
-    auto [ec, n] = co_await write_all(stream_, bufs, opts_.write_timeout);
+    auto [ec, n] = co_await send_all(conn_, bufs, opts_.write_timeout);
     bytes_ += n;
     dead_ = static_cast<bool>(ec);
     co_return !ec;
@@ -141,7 +165,7 @@ class SessionWriter final : public ResponseWriter {
 
   net::awaitable<bool> end_stream() override {
     if (!streaming_ || dead_ || finished_) co_return false;
-    auto [ec, n] = co_await write_all(stream_, net::buffer("0\r\n\r\n", 5), opts_.write_timeout);
+    auto [ec, n] = co_await send_all(conn_, net::buffer("0\r\n\r\n", 5), opts_.write_timeout);
     bytes_ += n;
     finished_ = !ec;
     dead_ = static_cast<bool>(ec);
@@ -150,18 +174,17 @@ class SessionWriter final : public ResponseWriter {
 
   void reset_connection() override {
     error_code ec;
-    auto& sock = stream_.socket();
-    sock.set_option(net::socket_base::linger(true, 0), ec);
-    sock.close(ec);
+    sock_.set_option(net::socket_base::linger(true, 0), ec);
+    sock_.close(ec);
     dead_ = true;
   }
 
   bool started() const override { return started_; }
 
   net::awaitable<void> wait_client_gone() override {
-    // Waits for readability on the raw socket (no speculative read, which would cost an EAGAIN
-    // recv per request), so the tcp_stream's write deadline never applies to this wait.
-    auto& sock = stream_.socket();
+    // Waits for readability (no speculative read, which would cost an EAGAIN recv per
+    // request) and never sets the connection's deadline: the sweep leaves it alone.
+    auto& sock = sock_;
     for (;;) {
       if (buffer_.size() > opts_.max_header_bytes) {
         // Enough pipelined input buffered; stop reading and just wait to be cancelled.
@@ -195,7 +218,7 @@ class SessionWriter final : public ResponseWriter {
     // The only operation on the client socket while an exchange is settled is the watch's
     // (its writes were awaited); cancel() drops it without a syscall.
     error_code ec;
-    stream_.socket().cancel(ec);
+    sock_.cancel(ec);
     watch_.reset();
   }
 
@@ -239,8 +262,7 @@ class SessionWriter final : public ResponseWriter {
   /// Waits for readability (as wait_client_gone does), reads what came, and calls on_gone
   /// once the client has closed or reset the connection.
   void arm(const std::shared_ptr<Watch>& w) {
-    auto& sock = stream_.socket();
-    sock.async_wait(tcp::socket::wait_read, [this, w](const error_code& ec) {
+    sock_.async_wait(tcp::socket::wait_read, [this, w](const error_code& ec) {
       if (!*w) return;
       if (ec) {
         if (ec != net::error::operation_aborted) gone(*w);
@@ -260,8 +282,7 @@ class SessionWriter final : public ResponseWriter {
   /// connection (client_gone_ is then set).
   bool keep_readable() {
     auto space = buffer_.prepare(4096);
-    const ssize_t n =
-        ::recv(stream_.socket().native_handle(), space.data(), space.size(), MSG_DONTWAIT);
+    const ssize_t n = ::recv(sock_.native_handle(), space.data(), space.size(), MSG_DONTWAIT);
     if (n > 0) {
       buffer_.commit(static_cast<std::size_t>(n));
     } else if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
@@ -277,7 +298,7 @@ class SessionWriter final : public ResponseWriter {
   }
 
   Conn& conn_;
-  beast::tcp_stream& stream_;
+  tcp::socket& sock_;
   beast::flat_buffer& buffer_;
   const ServerOptions& opts_;
   std::function<void()> pending_;  // a watch the sweep has not armed yet
@@ -355,13 +376,13 @@ class ServerImpl final : public Server {
         error_code ec;
         w->acceptor->close(ec);
         for (auto& c : w->conns) {
-          if (!c.busy) c.stream->socket().close(ec);  // idle keep-alive: close now
+          if (!c.busy) c.sock->close(ec);  // idle keep-alive: close now
         }
         w->drain_timer.emplace(w->ioc, opts_.drain_timeout);
         w->drain_timer->async_wait([w](error_code) {
           // Deadline passed: whatever is still in flight is cut off.
           error_code e;
-          for (auto& c : w->conns) c.stream->socket().close(e);
+          for (auto& c : w->conns) c.sock->close(e);
           w->ioc.stop();
         });
         maybe_finish(*w);
@@ -395,14 +416,13 @@ class ServerImpl final : public Server {
   // Answers a protocol-level failure (limits, timeouts, malformed HTTP) and closes.
   net::awaitable<void> reply_and_close(Conn& conn, beast::flat_buffer& buffer,
                                        const Request& partial, int status, std::string_view msg) {
-    auto& stream = *conn.stream;
     conn.expire_never();
     SessionWriter w(conn, buffer, opts_, false, false);
     LocalReply r = local_reply_ ? local_reply_(partial, status, msg)
                                 : LocalReply{{{"content-type", "text/plain"}}, std::string(msg)};
     co_await w.send(status, std::move(r.headers), std::move(r.body));
     error_code ec;
-    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    conn.sock->shutdown(tcp::socket::shutdown_send, ec);
   }
 
   /// Every kSweepPeriod while the worker has connections: cancels the reads whose deadline has
@@ -418,7 +438,7 @@ class ServerImpl final : public Server {
         if (c.deadline <= now && !c.timed_out) {
           c.timed_out = true;
           error_code ec;
-          c.stream->socket().cancel(ec);
+          c.sock->cancel(ec);
         }
         if (auto* writer = std::exchange(c.watch_pending, nullptr)) writer->arm_pending_watch();
       }
@@ -426,15 +446,8 @@ class ServerImpl final : public Server {
     w.sweeping = false;
   }
 
-  /// A read's error, with a cancellation by the sweep reported as the timeout it is.
-  static error_code read_error(const Conn& conn, error_code ec) {
-    return ec == net::error::operation_aborted && conn.timed_out ? error_code(beast::error::timeout)
-                                                                 : ec;
-  }
-
   net::awaitable<void> session(Worker& w, tcp::socket sock) {
-    beast::tcp_stream stream(std::move(sock));
-    auto conn = w.conns.insert(w.conns.end(), Conn{&stream});
+    auto conn = w.conns.insert(w.conns.end(), Conn{&sock});
     if (!w.sweeping) {
       w.sweeping = true;
       net::co_spawn(w.ioc, sweep(w), net::detached);
@@ -443,7 +456,7 @@ class ServerImpl final : public Server {
     std::string remote;
     {
       error_code ec;
-      auto ep = stream.socket().remote_endpoint(ec);
+      auto ep = sock.remote_endpoint(ec);
       if (!ec) remote = ep.address().to_string() + ":" + std::to_string(ep.port());
     }
     for (;;) {
@@ -452,7 +465,7 @@ class ServerImpl final : public Server {
       if (buffer.size() == 0) {
         // Keep-alive idle: wait for the first byte of the next request.
         conn->expire_after(opts_.idle_timeout);
-        auto [ec, n] = co_await stream.async_read_some(buffer.prepare(8192), kTuple);
+        auto [ec, n] = co_await sock.async_read_some(buffer.prepare(8192), kTuple);
         buffer.commit(n);
         if (ec) break;
       }
@@ -465,8 +478,9 @@ class ServerImpl final : public Server {
       parser.body_limit(opts_.max_body_bytes);
 
       conn->expire_after(opts_.header_timeout);
-      auto [hec_raw, hn] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
-      const error_code hec = read_error(*conn, hec_raw);
+      const error_code hec_raw = co_await read_parsed(
+          sock, buffer, parser, [](const RequestParser& p) { return p.is_header_done(); });
+      const error_code hec = io_error(*conn, hec_raw);
       if (hec) {
         if (hec == bhttp::error::header_limit) {
           co_await reply_and_close(*conn, buffer, req, 431, "request headers are too large");
@@ -495,15 +509,15 @@ class ServerImpl final : public Server {
           expect && beast::iequals(*expect, "100-continue") && !parser.is_done()) {
         static constexpr std::string_view k100 = "HTTP/1.1 100 Continue\r\n\r\n";
         conn->expire_never();
-        stream.expires_after(opts_.write_timeout);
-        auto [cec, cn] = co_await net::async_write(stream, net::buffer(k100), kTuple);
-        stream.expires_never();
+        auto [cec, cn] = co_await send_all(*conn, net::buffer(k100), opts_.write_timeout);
         if (cec) break;
       }
       if (!parser.is_done()) {
         conn->expire_after(opts_.body_timeout);
-        auto [bec_raw, bn] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
-        const error_code bec = read_error(*conn, bec_raw);
+        parser.eager(true);  // the whole body, as http::async_read parses it
+        const error_code bec_raw = co_await read_parsed(
+            sock, buffer, parser, [](const RequestParser& p) { return p.is_done(); });
+        const error_code bec = io_error(*conn, bec_raw);
         if (bec) {
           if (bec == bhttp::error::body_limit) {
             co_await reply_and_close(*conn, buffer, req, 413,
@@ -565,8 +579,8 @@ class ServerImpl final : public Server {
       if (writer.dead() || !keep_alive) break;
     }
     error_code ec;
-    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-    stream.socket().close(ec);
+    sock.shutdown(tcp::socket::shutdown_send, ec);
+    sock.close(ec);
     w.conns.erase(conn);
     maybe_finish(w);
   }

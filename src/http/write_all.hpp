@@ -22,22 +22,30 @@
 
 namespace sluice::http {
 
-/// Writes all of `bufs` to `stream`: what the kernel takes now with one non-blocking send, the
-/// rest asynchronously under a deadline (beast::error::timeout past it): `timeout` from now, or
-/// with nullopt the deadline the stream already has (a request's first-byte deadline that its
-/// response head's read shares). Returns the error (none, or the first that stopped the write)
-/// and the bytes written.
+/// What the kernel takes of `bufs` now, with one non-blocking send: the error (would_block is
+/// none) and the bytes written. The caller writes the rest asynchronously under its deadline.
 template <class Buffers>
-boost::asio::awaitable<std::pair<boost::system::error_code, std::size_t>> write_all(
-    boost::beast::tcp_stream& stream, const Buffers& bufs,
-    std::optional<std::chrono::milliseconds> timeout) {
-  auto& sock = stream.socket();
+std::pair<boost::system::error_code, std::size_t> write_now(boost::asio::ip::tcp::socket& sock,
+                                                            const Buffers& bufs) {
   boost::system::error_code ec;
   // Once per connection (an ioctl): with the flag set, a synchronous send returns would_block
   // instead of polling until the socket is writable.
   if (!sock.non_blocking()) sock.non_blocking(true, ec);
   std::size_t n = ec ? 0 : sock.write_some(bufs, ec);
   if (ec == boost::asio::error::would_block || ec == boost::asio::error::try_again) ec = {};
+  return {ec, n};
+}
+
+/// Writes all of `bufs` to `stream`: what the kernel takes now (write_now), the rest
+/// asynchronously under a deadline (beast::error::timeout past it): `timeout` from now, or with
+/// nullopt the deadline the stream already has (a request's first-byte deadline that its
+/// response head's read shares). Returns the error (none, or the first that stopped the write)
+/// and the bytes written.
+template <class Buffers>
+boost::asio::awaitable<std::pair<boost::system::error_code, std::size_t>> write_all(
+    boost::beast::tcp_stream& stream, const Buffers& bufs,
+    std::optional<std::chrono::milliseconds> timeout) {
+  auto [ec, n] = write_now(stream.socket(), bufs);
   if (ec || n == boost::asio::buffer_size(bufs)) co_return std::pair{ec, n};
   boost::beast::buffers_suffix<Buffers> rest(bufs);
   rest.consume(n);

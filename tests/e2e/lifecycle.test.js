@@ -231,6 +231,43 @@ describe('pipelining', () => {
     assert.match(text.slice(0, second), /data: \[DONE\]/, 'the stream was not cut by the pipelined bytes');
     assert.match(text.slice(second), /"object":"chat\.completion"/);
   });
+
+  test('two requests in one write, the second with a chunked body sent in pieces, are both answered', opts, async () => {
+    const body = (word) => JSON.stringify({ model: 'fast', messages: [{ role: 'user', content: word }] });
+    const head = (extra) => ['POST /v1/chat/completions HTTP/1.1', `Host: 127.0.0.1:${sluice.port}`,
+      'Content-Type: application/json', `Authorization: Bearer ${KEYS.client}`, ...extra, '', ''].join('\r\n');
+    const first = head([`Content-Length: ${Buffer.byteLength(body('first'))}`]) + body('first');
+    const second = body('second');
+    const cut = 10;
+    // The first request, the second's head and its first chunk in one write: the first body
+    // ends inside the read, and what follows it must wait for the next request.
+    const pieces = [
+      first + head(['Transfer-Encoding: chunked', 'Connection: close']) +
+        `${cut.toString(16)}\r\n${second.slice(0, cut)}\r\n`,
+      `${(second.length - cut).toString(16)}\r\n${second.slice(cut, 20)}`,
+      `${second.slice(20)}\r\n0\r\n\r\n`,
+    ];
+    const text = await new Promise((resolveText, reject) => {
+      const sock = net.connect(sluice.port, '127.0.0.1');
+      let data = '';
+      const timer = setTimeout(() => { sock.destroy(); reject(new Error(`no second response; got:\n${data}`)); }, 10_000);
+      sock.setEncoding('latin1');
+      sock.on('connect', async () => {
+        for (const p of pieces) {
+          sock.write(p);
+          await sleep(50);
+        }
+      });
+      sock.on('data', (d) => { data += d; });
+      sock.on('error', (e) => { clearTimeout(timer); reject(e); });
+      sock.on('close', () => { clearTimeout(timer); resolveText(data); });
+    });
+    const heads = text.match(/HTTP\/1\.1 \d+/g) || [];
+    assert.deepEqual(heads, ['HTTP/1.1 200', 'HTTP/1.1 200'], text.slice(0, 600));
+    const at = text.indexOf('HTTP/1.1 200', 1);
+    assert.match(text.slice(0, at), /first/, 'the first answer echoes the first prompt');
+    assert.match(text.slice(at), /second/, 'the second answer echoes the whole chunked prompt');
+  });
 });
 
 describe('health and logs', () => {
