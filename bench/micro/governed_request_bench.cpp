@@ -142,4 +142,23 @@ void BM_UsageOfBody(benchmark::State& state) {
 }
 BENCHMARK(BM_UsageOfBody);
 
+// OpenAI's answer as it is today: usage with both details objects filled (fake-upstream's too).
+constexpr std::string_view kOpenAiAnswer =
+    R"({"id":"chatcmpl-232f84ee42f0b23df0b2e88e","object":"chat.completion","created":1795355179,)"
+    R"("model":"gpt-fake-mini","choices":[{"index":0,"message":{"role":"assistant","content":)"
+    R"("This is fake-upstream answering gpt-fake-mini: hi.","refusal":null,"annotations":[]},)"
+    R"("logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":40,)"
+    R"("total_tokens":45,"prompt_tokens_details":{"cached_tokens":0,"audio_tokens":0},)"
+    R"("completion_tokens_details":{"reasoning_tokens":0,"audio_tokens":0,)"
+    R"("accepted_prediction_tokens":0,"rejected_prediction_tokens":0}},"service_tier":"default",)"
+    R"("system_fingerprint":"fp_fake"})";
+
+void BM_UsageOfBodyOpenAi(benchmark::State& state) {
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(
+        sluice::protocol::usage_of_body(sluice::protocol::Endpoint::ChatCompletions, kOpenAiAnswer));
+  }
+}
+BENCHMARK(BM_UsageOfBodyOpenAi);
+
 }  // namespace

@@ -22,7 +22,7 @@
 #include "core/log.hpp"
 #include "http/parsers.hpp"
 #include "http/read_parsed.hpp"
-#include "http/write_all.hpp"
+#include "http/write_now.hpp"
 
 namespace sluice::http {
 namespace {
@@ -257,6 +257,29 @@ net::awaitable<bool> UpstreamResponse::read_some_within(std::string& out, millis
   co_return true;
 }
 
+bool UpstreamResponse::read_buffered(std::string& out) {
+  auto& im = *impl_;
+  if (im.error) return false;
+  if (im.done) return true;
+  if (im.conn->buffer.size() == 0) return false;
+  if (!im.piece) im.piece = std::make_unique_for_overwrite<char[]>(Impl::kPiece);
+  for (;;) {
+    im.parser.set_buffer(im.piece.get(), Impl::kPiece);
+    error_code ec;
+    parse_buffered(
+        im.conn->buffer, im.parser, [](const ResponseParser& p) { return p.is_done(); }, ec);
+    out.append(im.piece.get(), Impl::kPiece - im.parser.room());
+    if (ec == bhttp::error::need_buffer) continue;  // the piece is full; the rest is buffered
+    if (ec) {
+      im.error = UpstreamError{UpstreamError::Kind::Closed,
+                               "upstream " + im.host + " broke off the response: " + describe(ec)};
+      return false;
+    }
+    im.done = im.parser.is_done();
+    return im.done;
+  }
+}
+
 net::awaitable<bool> UpstreamResponse::read_all(std::string& out, std::size_t limit) {
   for (;;) {
     const bool more = co_await read_some(out);  // not in the loop condition: GCC 12 coroutine bug
@@ -358,20 +381,17 @@ net::awaitable<error_code> write_request(Stream& s, const std::string& head,
   co_return ec;
 }
 
-/// Plain TCP: straight into the socket when it takes it (write_all.hpp), under the request's
-/// first-byte deadline otherwise.
-net::awaitable<error_code> write_request(beast::tcp_stream& s, const std::string& head,
-                                         const std::string& body) {
+/// Plain TCP: the rest of what write_now left, under the request's first-byte deadline.
+net::awaitable<error_code> write_rest(beast::tcp_stream& s, const std::string& head,
+                                      const std::string& body, std::size_t sent) {
   const std::array<net::const_buffer, 2> bufs{net::buffer(head), net::buffer(body)};
-  auto [ec, n] = co_await write_all(s, bufs, std::nullopt);
+  beast::buffers_suffix<std::array<net::const_buffer, 2>> rest(bufs);
+  rest.consume(sent);
+  auto [ec, n] = co_await net::async_write(s, rest, kTuple);
   co_return ec;
 }
 
-template <class Stream>
-net::awaitable<error_code> read_head(Stream& s, beast::flat_buffer& b, ResponseParser& p) {
-  co_return co_await read_parsed(s, b, p,
-                                 [](const ResponseParser& r) { return r.is_header_done(); });
-}
+constexpr auto head_done = [](const ResponseParser& r) { return r.is_header_done(); };
 
 }  // namespace
 
@@ -409,10 +429,17 @@ net::awaitable<std::variant<UpstreamResponse, UpstreamError>> send_upstream(
     error_code ec;
     if (conn->secure) {
       ec = co_await write_request(*conn->secure, head, req.body);
-      if (!ec) ec = co_await read_head(*conn->secure, conn->buffer, impl->parser);
+      if (!ec) ec = co_await read_parsed(*conn->secure, conn->buffer, impl->parser, head_done);
     } else {
-      ec = co_await write_request(*conn->plain, head, req.body);
-      if (!ec) ec = co_await read_head(*conn->plain, conn->buffer, impl->parser);
+      // Straight into the socket when it takes it (write_now.hpp): no coroutine for a request
+      // that fits the send buffer.
+      const std::array<net::const_buffer, 2> bufs{net::buffer(head), net::buffer(req.body)};
+      const auto [wec, sent] = write_now(conn->plain->socket(), bufs);
+      ec = wec;
+      if (!ec && sent < head.size() + req.body.size()) {
+        ec = co_await write_rest(*conn->plain, head, req.body, sent);
+      }
+      if (!ec) ec = co_await read_parsed(*conn->plain, conn->buffer, impl->parser, head_done);
     }
     tcp.expires_never();
     if (ec) {

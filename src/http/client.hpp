@@ -70,6 +70,10 @@ class UpstreamResponse {
   /// read_some() that waits at most `within` (not the idle timeout): used while a stream's
   /// first content event is due, which the first-byte timeout bounds.
   boost::asio::awaitable<bool> read_some_within(std::string& out, milliseconds within);
+  /// Appends the body bytes that have already arrived to `out`, without waiting. True when that
+  /// completed the body (most non-stream answers come in one read with their head); false when
+  /// more is due (read_all reads it) or on error (error() is set).
+  bool read_buffered(std::string& out);
   /// Reads the rest of the body into `out` (bounded by `limit`, else a Protocol error).
   boost::asio::awaitable<bool> read_all(std::string& out, std::size_t limit);
   const std::optional<UpstreamError>& error() const;

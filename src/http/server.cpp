@@ -3,6 +3,8 @@
 #include "http/server.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -29,7 +31,7 @@
 #include "http/decompress.hpp"
 #include "http/parsers.hpp"
 #include "http/read_parsed.hpp"
-#include "http/write_all.hpp"
+#include "http/write_now.hpp"
 
 namespace sluice::http {
 namespace {
@@ -57,6 +59,10 @@ class SessionWriter;
 /// cost an operation, a cancellation and, when it moved the earliest deadline, a syscall).
 struct Conn {
   tcp::socket* sock = nullptr;
+  /// The session coroutine's cancellation: emitted (terminal) when the client of a running
+  /// exchange hangs up, which cancels whatever the exchange awaits (an upstream read, mostly).
+  /// The session spawns no coroutine per exchange to get a cancellation scope of its own.
+  net::cancellation_signal hang_up;
   bool busy = false;
   Clock::time_point deadline = Clock::time_point::max();  // of the read in progress
   bool timed_out = false;                  // the sweep cancelled that read: its error is a timeout
@@ -76,27 +82,35 @@ error_code io_error(const Conn& conn, error_code ec) {
                                                                : ec;
 }
 
-/// Writes all of `bufs` to the connection: what the socket takes now, the rest under a
-/// deadline of `timeout` that the sweep enforces (beast::error::timeout past it). Returns the
-/// error and the bytes written.
+using Sent = std::pair<error_code, std::size_t>;  // a write's error and bytes written
+
+/// True when write_now left part of `bufs` unsent (no error, a full socket buffer).
 template <class Buffers>
-net::awaitable<std::pair<error_code, std::size_t>> send_all(Conn& conn, const Buffers& bufs,
-                                                            Clock::duration timeout) {
-  auto [ec, n] = write_now(*conn.sock, bufs);
-  if (ec || n == net::buffer_size(bufs)) co_return std::pair{ec, n};
+bool unfinished(const Sent& r, const Buffers& bufs) {
+  return !r.first && r.second < net::buffer_size(bufs);
+}
+
+/// The rest of a write that write_now began (`begun`): written asynchronously under a deadline
+/// of `timeout` that the sweep enforces (beast::error::timeout past it). Callers write with
+/// write_now first and come here only when unfinished(): most writes then cost no coroutine.
+template <class Buffers>
+net::awaitable<Sent> send_rest(Conn& conn, const Buffers& bufs, Sent begun,
+                               Clock::duration timeout) {
   beast::buffers_suffix<Buffers> rest(bufs);
-  rest.consume(n);
+  rest.consume(begun.second);
   conn.expire_after(timeout);
   auto [wec, m] = co_await net::async_write(*conn.sock, rest, kTuple);
   const error_code err = io_error(conn, wec);
   conn.expire_never();
-  co_return std::pair{err, n + m};
+  co_return Sent{err, begun.second + m};
 }
 
 struct Worker {
+  // Declared before the io_context, so a session coroutine that the io_context destroys
+  // (a stop past its drain deadline) still finds its Conn and its cancellation signal.
+  std::list<Conn> conns;  // touched only on this worker's thread
   net::io_context ioc{1};
   std::optional<tcp::acceptor> acceptor;
-  std::list<Conn> conns;  // touched only on this worker's thread
   std::optional<net::steady_timer> drain_timer;
   bool sweeping = false;  // the sweep runs while there are connections
 };
@@ -126,7 +140,9 @@ class SessionWriter final : public ResponseWriter {
     head += "\r\n\r\n";
     const std::array<net::const_buffer, 2> bufs{net::buffer(head),
                                                 head_ ? net::const_buffer() : net::buffer(body)};
-    auto [ec, n] = co_await send_all(conn_, bufs, opts_.write_timeout);
+    Sent r = write_now(sock_, bufs);
+    if (unfinished(r, bufs)) r = co_await send_rest(conn_, bufs, r, opts_.write_timeout);
+    const auto [ec, n] = r;
     bytes_ += n;
     finished_ = !ec;
     dead_ = static_cast<bool>(ec);
@@ -139,7 +155,10 @@ class SessionWriter final : public ResponseWriter {
     streaming_ = true;
     std::string head = response_head(status, headers);
     head += "Transfer-Encoding: chunked\r\n\r\n";
-    auto [ec, n] = co_await send_all(conn_, net::buffer(head), opts_.write_timeout);
+    const auto buf = net::buffer(head);
+    Sent r = write_now(sock_, buf);
+    if (unfinished(r, buf)) r = co_await send_rest(conn_, buf, r, opts_.write_timeout);
+    const auto [ec, n] = r;
     bytes_ += n;
     dead_ = static_cast<bool>(ec);
     co_return !ec;
@@ -157,7 +176,9 @@ class SessionWriter final : public ResponseWriter {
     const std::array<net::const_buffer, 3> bufs{
         net::buffer(size_line, static_cast<std::size_t>(end - size_line)), net::buffer(data),
         net::buffer("\r\n", 2)};
-    auto [ec, n] = co_await send_all(conn_, bufs, opts_.write_timeout);
+    Sent r = write_now(sock_, bufs);
+    if (unfinished(r, bufs)) r = co_await send_rest(conn_, bufs, r, opts_.write_timeout);
+    const auto [ec, n] = r;
     bytes_ += n;
     dead_ = static_cast<bool>(ec);
     co_return !ec;
@@ -165,7 +186,10 @@ class SessionWriter final : public ResponseWriter {
 
   net::awaitable<bool> end_stream() override {
     if (!streaming_ || dead_ || finished_) co_return false;
-    auto [ec, n] = co_await send_all(conn_, net::buffer("0\r\n\r\n", 5), opts_.write_timeout);
+    const auto buf = net::buffer("0\r\n\r\n", 5);
+    Sent r = write_now(sock_, buf);
+    if (unfinished(r, buf)) r = co_await send_rest(conn_, buf, r, opts_.write_timeout);
+    const auto [ec, n] = r;
     bytes_ += n;
     finished_ = !ec;
     dead_ = static_cast<bool>(ec);
@@ -295,6 +319,7 @@ class SessionWriter final : public ResponseWriter {
   void gone(Watch& w) {
     client_gone_ = true;
     std::exchange(w, nullptr)();
+    conn_.hang_up.emit(net::cancellation_type::terminal);
   }
 
   Conn& conn_;
@@ -376,13 +401,15 @@ class ServerImpl final : public Server {
         error_code ec;
         w->acceptor->close(ec);
         for (auto& c : w->conns) {
-          if (!c.busy) c.sock->close(ec);  // idle keep-alive: close now
+          if (!c.busy && c.sock) c.sock->close(ec);  // idle keep-alive: close now
         }
         w->drain_timer.emplace(w->ioc, opts_.drain_timeout);
         w->drain_timer->async_wait([w](error_code) {
           // Deadline passed: whatever is still in flight is cut off.
           error_code e;
-          for (auto& c : w->conns) c.sock->close(e);
+          for (auto& c : w->conns) {
+            if (c.sock) c.sock->close(e);
+          }
           w->ioc.stop();
         });
         maybe_finish(*w);
@@ -409,7 +436,15 @@ class ServerImpl final : public Server {
         continue;
       }
       sock.set_option(tcp::no_delay(true), ec);
-      net::co_spawn(w.ioc, session(w, std::move(sock)), net::detached);
+      auto conn = w.conns.emplace(w.conns.end());
+      // The Conn (and its signal, which holds the coroutine's cancellation state) goes when the
+      // coroutine has ended, in its completion handler.
+      net::co_spawn(w.ioc, session(w, *conn, std::move(sock)),
+                    net::bind_cancellation_slot(conn->hang_up.slot(),
+                                                [this, &w, conn](const std::exception_ptr&) {
+                                                  w.conns.erase(conn);
+                                                  maybe_finish(w);
+                                                }));
     }
   }
 
@@ -435,7 +470,7 @@ class ServerImpl final : public Server {
       co_await timer.async_wait(kTuple);
       const auto now = Clock::now();
       for (auto& c : w.conns) {
-        if (c.deadline <= now && !c.timed_out) {
+        if (c.deadline <= now && !c.timed_out && c.sock) {
           c.timed_out = true;
           error_code ec;
           c.sock->cancel(ec);
@@ -446,8 +481,9 @@ class ServerImpl final : public Server {
     w.sweeping = false;
   }
 
-  net::awaitable<void> session(Worker& w, tcp::socket sock) {
-    auto conn = w.conns.insert(w.conns.end(), Conn{&sock});
+  net::awaitable<void> session(Worker& w, Conn& conn_ref, tcp::socket sock) {
+    Conn* const conn = &conn_ref;
+    conn->sock = &sock;
     if (!w.sweeping) {
       w.sweeping = true;
       net::co_spawn(w.ioc, sweep(w), net::detached);
@@ -477,9 +513,12 @@ class ServerImpl final : public Server {
       parser.header_limit(static_cast<std::uint32_t>(opts_.max_header_bytes));
       parser.body_limit(opts_.max_body_bytes);
 
-      conn->expire_after(opts_.header_timeout);
-      const error_code hec_raw = co_await read_parsed(
-          sock, buffer, parser, [](const RequestParser& p) { return p.is_header_done(); });
+      const auto header_done = [](const RequestParser& p) { return p.is_header_done(); };
+      error_code hec_raw;
+      if (!parse_buffered(buffer, parser, header_done, hec_raw)) {
+        conn->expire_after(opts_.header_timeout);
+        hec_raw = co_await read_parsed(sock, buffer, parser, header_done);
+      }
       const error_code hec = io_error(*conn, hec_raw);
       if (hec) {
         if (hec == bhttp::error::header_limit) {
@@ -509,14 +548,19 @@ class ServerImpl final : public Server {
           expect && beast::iequals(*expect, "100-continue") && !parser.is_done()) {
         static constexpr std::string_view k100 = "HTTP/1.1 100 Continue\r\n\r\n";
         conn->expire_never();
-        auto [cec, cn] = co_await send_all(*conn, net::buffer(k100), opts_.write_timeout);
-        if (cec) break;
+        const auto buf = net::buffer(k100);
+        Sent r = write_now(sock, buf);
+        if (unfinished(r, buf)) r = co_await send_rest(*conn, buf, r, opts_.write_timeout);
+        if (r.first) break;
       }
       if (!parser.is_done()) {
-        conn->expire_after(opts_.body_timeout);
         parser.eager(true);  // the whole body, as http::async_read parses it
-        const error_code bec_raw = co_await read_parsed(
-            sock, buffer, parser, [](const RequestParser& p) { return p.is_done(); });
+        const auto done = [](const RequestParser& p) { return p.is_done(); };
+        error_code bec_raw;
+        if (!parse_buffered(buffer, parser, done, bec_raw)) {
+          conn->expire_after(opts_.body_timeout);
+          bec_raw = co_await read_parsed(sock, buffer, parser, done);
+        }
         const error_code bec = io_error(*conn, bec_raw);
         if (bec) {
           if (bec == bhttp::error::body_limit) {
@@ -581,8 +625,7 @@ class ServerImpl final : public Server {
     error_code ec;
     sock.shutdown(tcp::socket::shutdown_send, ec);
     sock.close(ec);
-    w.conns.erase(conn);
-    maybe_finish(w);
+    conn->sock = nullptr;  // the socket dies with this frame; the Conn lives until the handler
   }
 
   ServerOptions opts_;

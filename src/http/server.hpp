@@ -41,9 +41,11 @@ class ResponseWriter {
   /// cancelled); lets a handler that waits on an upstream notice a disconnect promptly.
   virtual boost::asio::awaitable<void> wait_client_gone() = 0;
   /// The same watch without a coroutine of its own, for the gateway's race of an exchange
-  /// against the client (pipeline/execute_stage.cpp): calls `on_gone` on this writer's executor
-  /// if the client disconnects before unwatch_client_gone(). False when the writer has no such
-  /// watch; the caller then races wait_client_gone().
+  /// against the client (pipeline/execute_stage.cpp): if the client disconnects before
+  /// unwatch_client_gone(), calls `on_gone` on this writer's executor and then cancels
+  /// (terminal) what the connection's coroutine awaits: the caller clears that cancellation
+  /// afterwards (this_coro::reset_cancellation_state). False when the writer has no such watch;
+  /// the caller then races wait_client_gone().
   virtual bool watch_client_gone(std::function<void()> on_gone) {
     (void)on_gone;
     return false;

@@ -49,9 +49,11 @@ routing::Failure failure_of(const http::UpstreamError& e);
 http::ClientTimeouts timeouts_of(const core::Config& c);
 /// True when the upstream answered with a server-sent event stream.
 bool is_event_stream(const http::Headers& upstream);
-/// Reads a whole (non-stream) upstream body; nullopt (with ex.upstream_error set) on failure.
+/// Reads a whole (non-stream) upstream body, after the part already in `body`; nullopt (with
+/// ex.upstream_error set) on failure.
 boost::asio::awaitable<std::optional<std::string>> read_body(Exchange& ex,
-                                                             http::UpstreamResponse& resp);
+                                                             http::UpstreamResponse& resp,
+                                                             std::string body = {});
 /// A transport failure: held when another attempt may follow, else answered at once.
 boost::asio::awaitable<Attempt> transport_failure(Exchange& ex, const routing::Target& t,
                                                   const http::UpstreamError& e, bool may_retry);

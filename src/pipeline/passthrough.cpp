@@ -59,7 +59,15 @@ boost::asio::awaitable<Attempt> forward_passthrough(Exchange& ex, const routing:
   http::Headers headers = providers::client_headers(resp.headers());
 
   if (!is_event_stream(resp.headers())) {
-    auto body = co_await read_body(ex, resp);
+    // Most answers came whole with their head: taken without a coroutine.
+    std::string raw;
+    std::optional<std::string> body;
+    if (resp.read_buffered(raw)) {
+      ex.upstream_bytes += raw.size();
+      body = std::move(raw);
+    } else {
+      body = co_await read_body(ex, resp, std::move(raw));
+    }
     if (!body) {
       co_return co_await transport_failure(ex, t, *resp.error(), may_retry);
     }

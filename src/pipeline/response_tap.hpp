@@ -54,6 +54,8 @@ class ResponseTap final : public http::ResponseWriter {
 
  private:
   boost::asio::awaitable<void> run_hook();
+  boost::asio::awaitable<bool> send_after_hook(int status, http::Headers headers, std::string body);
+  boost::asio::awaitable<bool> end_after_hook();
   void run_note(int status);
 
   http::ResponseWriter& inner_;
