@@ -19,6 +19,7 @@
 #include <unordered_map>
 #include <variant>
 
+#include "core/coarse_clock.hpp"
 #include "core/log.hpp"
 #include "http/parsers.hpp"
 #include "http/read_parsed.hpp"
@@ -100,7 +101,7 @@ ConnPtr take_pooled(PoolService& pool, const std::string& key) {
   auto it = pool.idle.find(key);
   if (it == pool.idle.end()) return nullptr;
   auto& q = it->second;
-  auto now = Clock::now();
+  auto now = core::coarse_now();
   while (!q.empty()) {
     ConnPtr c = std::move(q.back());  // most recently used: warmest, least likely closed
     q.pop_back();
@@ -119,7 +120,7 @@ ConnPtr take_pooled(PoolService& pool, const std::string& key) {
 void give_back(const std::string& key, ConnPtr c) {
   auto& q = pool_of(c->tcp().get_executor()).idle[key];
   if (q.size() >= kPoolPerOrigin) return;  // dropping closes it
-  c->idle_since = Clock::now();
+  c->idle_since = core::coarse_now();
   c->buffer.clear();
   q.push_back(std::move(c));
 }
@@ -175,7 +176,7 @@ struct UpstreamResponse::Impl {
   std::unique_ptr<char[]> piece;  // body read buffer, allocated on the first body read
 
   Clock::duration step(milliseconds want) const {
-    auto left = deadline - Clock::now();
+    auto left = deadline - core::coarse_now();
     return std::min<Clock::duration>(want, std::max<Clock::duration>(left, Clock::duration(0)));
   }
 
@@ -225,7 +226,7 @@ net::awaitable<bool> UpstreamResponse::read_some_within(std::string& out, millis
   if (!im.piece) im.piece = std::make_unique_for_overwrite<char[]>(Impl::kPiece);
   std::size_t got = 0;
   auto& tcp = im.conn->tcp();
-  tcp.expires_after(im.step(within));
+  tcp.expires_at(core::coarse_now() + im.step(within));
   // No co_await inside ?: — GCC 12 evaluates both arms.
   error_code ec;
   if (im.conn->secure) {
@@ -301,7 +302,7 @@ net::awaitable<std::variant<ConnPtr, UpstreamError>> connect(const Origin& o,
   auto& pool = pool_of(ex);
   const std::string dns_key = o.host + ":" + o.port;
   tcp::resolver::results_type results;
-  auto now = Clock::now();
+  auto now = core::coarse_now();
   if (auto it = pool.dns.find(dns_key); it != pool.dns.end() && it->second.expires > now) {
     results = it->second.results;
   } else {
@@ -400,7 +401,7 @@ net::awaitable<std::variant<UpstreamResponse, UpstreamError>> send_upstream(
   const auto start = Clock::now();
   const auto deadline = start + timeouts.total;
   auto left = [&] {
-    return std::max<Clock::duration>(deadline - Clock::now(), Clock::duration(0));
+    return std::max<Clock::duration>(deadline - core::coarse_now(), Clock::duration(0));
   };
   const std::string key = origin.key();
 
@@ -425,7 +426,7 @@ net::awaitable<std::variant<UpstreamResponse, UpstreamError>> send_upstream(
     impl->parser.body_limit(boost::none);  // streams are long; limits are the caller's business
     impl->headers.reserve(16);
     auto& tcp = conn->tcp();
-    tcp.expires_after(std::min<Clock::duration>(timeouts.first_byte, left()));
+    tcp.expires_at(core::coarse_now() + std::min<Clock::duration>(timeouts.first_byte, left()));
     error_code ec;
     if (conn->secure) {
       ec = co_await write_request(*conn->secure, head, req.body);

@@ -27,6 +27,7 @@
 #include <thread>
 #include <utility>
 
+#include "core/coarse_clock.hpp"
 #include "core/log.hpp"
 #include "http/decompress.hpp"
 #include "http/parsers.hpp"
@@ -72,7 +73,7 @@ struct Conn {
     deadline = t;
     timed_out = false;
   }
-  void expire_after(Clock::duration d) { expire_at(Clock::now() + d); }
+  void expire_after(Clock::duration d) { expire_at(core::coarse_now() + d); }
   void expire_never() { expire_at(Clock::time_point::max()); }
 };
 
@@ -468,7 +469,7 @@ class ServerImpl final : public Server {
     while (!w.conns.empty()) {
       timer.expires_after(kSweepPeriod);
       co_await timer.async_wait(kTuple);
-      const auto now = Clock::now();
+      const auto now = core::coarse_now();
       for (auto& c : w.conns) {
         if (c.deadline <= now && !c.timed_out && c.sock) {
           c.timed_out = true;

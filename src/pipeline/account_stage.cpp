@@ -2,6 +2,7 @@
 // budget reservation settles to that cost, the rate-limit token estimate is corrected, and a
 // ledger row goes to the batching writer. Nothing here waits on a disk.
 
+#include "core/coarse_clock.hpp"
 #include "governance/cost.hpp"
 #include "governance/period.hpp"
 #include "pipeline/pipeline.hpp"
@@ -41,7 +42,7 @@ class AccountStage final : public Stage {
         // The estimate both buckets took, corrected to what was used.
         const auto& k = ex.key->record;
         const auto delta = usage.input + usage.output - ex.rate_tokens;
-        const auto at = governance::RateClock::now();
+        const auto at = core::coarse_now();  // RateClock's time, to a tick
         if (k.tpm > 0) gov->limits().adjust_tokens(k.id, k.tpm, delta, at);
         const auto team = gov->team_limit(k.team);
         if (team.tpm > 0) {

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "core/coarse_clock.hpp"
 #include "core/text.hpp"
 #include "governance/cost.hpp"
 #include "governance/period.hpp"
@@ -40,7 +41,7 @@ class BudgetStage final : public Stage {
   Decision decide(Exchange& ex) override {
     auto* gov = ex.governance;
     if (!gov) return Decision::next();
-    const auto now = governance::RateClock::now();
+    const auto now = core::coarse_now();  // RateClock's time, to a tick
 
     // Rate limits: the key's own, then its team's. Both take the same token estimate, which
     // the account stage corrects to the real usage.

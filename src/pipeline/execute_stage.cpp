@@ -9,6 +9,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 
+#include "core/coarse_clock.hpp"
 #include "core/log.hpp"
 #include "pipeline/execute.hpp"
 #include "pipeline/pipeline.hpp"
@@ -33,10 +34,9 @@ void note_fallback(Exchange& ex, const routing::Target& t, const Attempt& a) {
   ex.fallback_reason += why;
 }
 
-void record(const Exchange& ex, const routing::Target& t, const Attempt& a,
-            Clock::time_point began) {
+void record(const Exchange& ex, const routing::Target& t, const Attempt& a, Clock::time_point began,
+            Clock::time_point now) {
   const auto& cfg = ex.snapshot->config.routing.health;
-  const auto now = Clock::now();
   if (a.headroom) t.health->record_headroom(*a.headroom);
   if (a.failure == routing::Failure::None) {
     const auto ttfb = a.first_content.value_or(now) - began;
@@ -155,10 +155,11 @@ class ExecuteStage final : public Stage {
       for (std::size_t n = 0; n < plan.eligible; ++n) {
         const std::size_t i = (cursor + n) % plan.eligible;
         const auto* t = plan.order[i].target;
-        const bool ok = !is_route ||
-                        (tries[i] > 0 ? t->health->view(Clock::now(), routing_cfg.health).circuit ==
-                                            routing::Circuit::Closed
-                                      : t->health->admit(Clock::now(), routing_cfg.health));
+        const bool ok =
+            !is_route ||
+            (tries[i] > 0 ? t->health->view(core::coarse_now(), routing_cfg.health).circuit ==
+                                routing::Circuit::Closed
+                          : t->health->admit(core::coarse_now(), routing_cfg.health));
         if (ok) {
           pick = i;
           break;
@@ -170,21 +171,22 @@ class ExecuteStage final : public Stage {
       if (tries[pick] > 0) {
         // Round again on a target this request already tried: wait its retry-after, or back off.
         auto wait = routing::backoff(tries[pick], routing_cfg, routing::random_seed());
-        const auto view = t.health->view(Clock::now(), routing_cfg.health);
+        const auto view = t.health->view(core::coarse_now(), routing_cfg.health);
         if (view.available_in) {
           // The upstream asks for longer than sluice waits: the client gets its answer.
           if (*view.available_in > routing_cfg.retry_after_max) break;
           wait = std::max(wait, *view.available_in);
         }
-        if (Clock::now() + wait >= deadline) break;
+        if (core::coarse_now() + wait >= deadline) break;
         timer.expires_after(wait);
         co_await timer.async_wait(boost::asio::use_awaitable);
       }
-      if (Clock::now() >= deadline && ex.attempts > 0) break;
+      const bool in_time = core::coarse_now() < deadline;
+      if (!in_time && ex.attempts > 0) break;
       ++tries[pick];
       ++ex.attempts;
       ex.target = &t;
-      const bool may_retry = ex.attempts < plan.max_attempts && Clock::now() < deadline;
+      const bool may_retry = ex.attempts < plan.max_attempts && in_time;
       const auto began = Clock::now();
       t.health->enter();
       // Noted before the attempt: a strict audit writes the record before the answer leaves,
@@ -192,13 +194,14 @@ class ExecuteStage final : public Stage {
       ex.attempt_log.push_back({t.label(), {}, 0, 0});
       Attempt a = co_await attempt(ex, t, may_retry);
       t.health->leave();
-      record(ex, t, a, began);
+      const auto ended = Clock::now();
+      record(ex, t, a, began, ended);
       auto& note = ex.attempt_log.back();
       note.outcome = a.failure == routing::Failure::None
                          ? std::string("ok")
                          : std::string(routing::to_string(a.failure));
       note.status = a.status;
-      note.ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - began).count();
+      note.ms = std::chrono::duration_cast<std::chrono::milliseconds>(ended - began).count();
       if (a.answered) co_return;
       log::info("request {}: attempt {} on {} failed ({}{}); trying again", ex.request_id,
                 ex.attempts, t.label(), routing::to_string(a.failure),

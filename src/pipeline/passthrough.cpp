@@ -4,6 +4,7 @@
 // for its first content event, so that an upstream that opens its stream with an error can
 // still be failed over. The last attempt relays as soon as bytes arrive.
 
+#include "core/coarse_clock.hpp"
 #include "core/log.hpp"
 #include "http/sse.hpp"
 #include "pipeline/execute.hpp"
@@ -44,7 +45,7 @@ boost::asio::awaitable<Attempt> forward_passthrough(Exchange& ex, const routing:
     }
   }
 
-  const auto sent = Clock::now();
+  const auto sent = core::coarse_now();  // for the first-byte deadline only
   const auto timeouts = timeouts_of(ex.snapshot->config);
   auto r = co_await http::send_upstream(p.origin, std::move(up), timeouts);
   if (auto* e = std::get_if<http::UpstreamError>(&r)) {
@@ -75,7 +76,8 @@ boost::asio::awaitable<Attempt> forward_passthrough(Exchange& ex, const routing:
         protocol::is_content_filtered(ex.endpoint, *body)) {
       a.failure = routing::Failure::ContentFilter;
     }
-    a.first_content = Clock::now();
+    const auto answered = Clock::now();  // the body is whole: first content and first byte
+    a.first_content = answered;
     if (a.failure != routing::Failure::None && may_retry) {
       a.answered = false;
       a.held = {a.status, std::move(headers), std::move(*body), std::nullopt};
@@ -83,7 +85,7 @@ boost::asio::awaitable<Attempt> forward_passthrough(Exchange& ex, const routing:
     }
     if (a.status >= 200 && a.status < 300) ex.usage = protocol::usage_of_body(ex.endpoint, *body);
     ex.status = a.status;
-    ex.first_byte = Clock::now();
+    ex.first_byte = answered;
     add_sluice_headers(ex, headers);
     co_await ex.writer.send(a.status, std::move(headers), std::move(*body));
     co_return a;
@@ -119,8 +121,8 @@ boost::asio::awaitable<Attempt> forward_passthrough(Exchange& ex, const routing:
     };
     bool more = true;
     while (signal == protocol::StreamSignal::Framing && more && chunk.size() < kMaxHeldStream) {
-      const auto left = timeouts.first_byte -
-                        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - sent);
+      const auto left = timeouts.first_byte - std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                  core::coarse_now() - sent);
       const auto within = std::max(left, std::chrono::milliseconds(1));
       const std::size_t before = chunk.size();
       more = co_await resp.read_some_within(chunk, within);
