@@ -66,7 +66,12 @@ class Stmt {
   /// Binds the arguments to parameters 1..N in order.
   template <class... Args>
   void bind_all(const Args&... args) {
-    int i = 0;
+    bind_from(1, args...);
+  }
+  /// Binds the arguments to parameters first..first+N-1 in order (a row of a multi-row insert).
+  template <class... Args>
+  void bind_from(int first, const Args&... args) {
+    int i = first - 1;
     (bind(++i, args), ...);
   }
 

@@ -41,6 +41,11 @@ constexpr std::string_view kUsageColumns[] = {
     "latency_ms", "ttfb_ms", "status", "attempts", "intent", "risk", "blast_radius", "tags",
     "findings", "council_of"};
 
+// Usage rows a multi-row insert carries (30 columns: 480 parameters, SQLite allows 32,766).
+// One statement per 16 rows skips the per-statement work (step, reset, clear_bindings, the
+// program's prologue) for 15 of them.
+constexpr std::size_t kRowsPerInsert = 16;
+
 constexpr std::string_view kCouncilColumns[] = {
     "request_id", "time_ms", "key_id", "mode", "status", "decision", "detail"};
 // clang-format on
@@ -63,10 +68,14 @@ std::string select_sql(std::string_view table, Columns cols) {
   return "SELECT " + column_list(cols) + " FROM " + std::string(table);
 }
 
-std::string insert_sql(std::string_view table, Columns cols) {
-  std::string sql = "INSERT INTO " + std::string(table) + " (" + column_list(cols) + ") VALUES (";
-  for (std::size_t i = 0; i < cols.size(); ++i) sql += i ? ", ?" : "?";
-  return sql + ")";
+std::string insert_sql(std::string_view table, Columns cols, std::size_t rows = 1) {
+  std::string sql = "INSERT INTO " + std::string(table) + " (" + column_list(cols) + ") VALUES ";
+  for (std::size_t r = 0; r < rows; ++r) {
+    sql += r ? ", (" : "(";
+    for (std::size_t i = 0; i < cols.size(); ++i) sql += i ? ", ?" : "?";
+    sql += ")";
+  }
+  return sql;
 }
 
 // Replaces every column but the key; `excluded` is spelled the same in PostgreSQL.
@@ -118,14 +127,16 @@ KeyRecord read_key(const Stmt& s) {
 
 /// `r` outlives the insert (the caller steps and resets within its scope), so its strings are
 /// bound without a copy; the joined lists are temporaries and are copied.
-void bind_usage(Stmt& s, const UsageRow& r) {
+// Binds one row at parameters first.. (1 for the single-row insert; the k-th row of the
+// multi-row insert starts at 1 + k * the column count).
+void bind_usage(Stmt& s, const UsageRow& r, int first = 1) {
   const auto b = [](const std::string& v) { return Stmt::borrow(v); };
-  s.bind_all(b(r.request_id), r.time_ms, b(r.day), b(r.key_id), b(r.key_name), b(r.user), b(r.team),
-             b(r.project), b(r.wire), b(r.requested_model), b(r.served_model), b(r.provider),
-             b(r.route), r.input_tokens, r.output_tokens, r.cached_tokens, r.cache_write_tokens,
-             r.reasoning_tokens, r.cost_usd, r.estimated ? 1 : 0, r.latency_ms, r.ttfb_ms, r.status,
-             r.attempts, b(r.intent), r.risk, r.blast_radius, core::join(r.tags, ","),
-             core::join(r.findings, ","), b(r.council_of));
+  s.bind_from(first, b(r.request_id), r.time_ms, b(r.day), b(r.key_id), b(r.key_name), b(r.user),
+              b(r.team), b(r.project), b(r.wire), b(r.requested_model), b(r.served_model),
+              b(r.provider), b(r.route), r.input_tokens, r.output_tokens, r.cached_tokens,
+              r.cache_write_tokens, r.reasoning_tokens, r.cost_usd, r.estimated ? 1 : 0,
+              r.latency_ms, r.ttfb_ms, r.status, r.attempts, b(r.intent), r.risk, r.blast_radius,
+              core::join(r.tags, ","), core::join(r.findings, ","), b(r.council_of));
 }
 
 UsageRow read_usage(const Stmt& s) {
@@ -253,6 +264,7 @@ class SqliteStore final : public Store {
   explicit SqliteStore(const std::string& path)
       : db_(path),
         insert_usage_(migrated(db_), insert_sql("usage", kUsageColumns)),
+        insert_usage_many_(db_, insert_sql("usage", kUsageColumns, kRowsPerInsert)),
         upsert_hour_(db_, kUpsertHour),
         generation_(db_, "SELECT value FROM meta WHERE name = 'keys_generation'"),
         audit_(db_) {}
@@ -310,9 +322,20 @@ class SqliteStore final : public Store {
       h.errors += r.status >= 400 ? 1 : 0;
     }
     Transaction tx(db_);
-    for (const UsageRow& r : rows) {
+    // kRowsPerInsert rows a statement while the batch has them: one step, reset and
+    // clear_bindings for all of them; the rest one by one.
+    constexpr int kColumns = static_cast<int>(std::size(kUsageColumns));
+    std::size_t i = 0;
+    for (; i + kRowsPerInsert <= rows.size(); i += kRowsPerInsert) {
+      Stmt::Scope scope(insert_usage_many_);
+      for (std::size_t k = 0; k < kRowsPerInsert; ++k) {
+        bind_usage(insert_usage_many_, rows[i + k], 1 + static_cast<int>(k) * kColumns);
+      }
+      insert_usage_many_.step();
+    }
+    for (; i < rows.size(); ++i) {
       Stmt::Scope scope(insert_usage_);
-      bind_usage(insert_usage_, r);
+      bind_usage(insert_usage_, rows[i]);
       insert_usage_.step();
     }
     for (const auto& [k, h] : hours) {
@@ -509,6 +532,7 @@ class SqliteStore final : public Store {
  private:
   sqlite::Db db_;  // declared first: the statements below must be finalized before it closes
   Stmt insert_usage_;
+  Stmt insert_usage_many_;
   Stmt upsert_hour_;
   Stmt generation_;
   sqlite::AuditTables audit_;

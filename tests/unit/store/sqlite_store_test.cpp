@@ -82,6 +82,7 @@ void expect_usage_eq(const UsageRow& a, const UsageRow& b) {
   EXPECT_EQ(a.blast_radius, b.blast_radius);
   EXPECT_EQ(a.tags, b.tags);
   EXPECT_EQ(a.findings, b.findings);
+  EXPECT_EQ(a.council_of, b.council_of);
 }
 
 KeyRecord full_key() {
@@ -362,6 +363,35 @@ TEST_F(SqliteStore, AppendsAThousandRowsInOneCall) {
   s->append_usage(rows);  // the cached statement is reusable
   EXPECT_EQ(s->usage_rows({}).size(), 2000u);
   EXPECT_NEAR(s->spend_since(SpendScope::Org, "", 0), 2.0, 1e-9);
+}
+
+// 37 rows: two 16-row inserts and five single ones. Every column of every row comes back as
+// written, in order (a parameter offset off by one would shift columns between rows).
+TEST_F(SqliteStore, ManyRowInsertsKeepEveryColumnOfEveryRow) {
+  auto s = open_sqlite(db_path());
+  std::vector<UsageRow> rows;
+  for (int i = 0; i < 37; ++i) {
+    UsageRow r =
+        usage("req" + std::to_string(i), 1000 + i, "key" + std::to_string(i % 3), 0.001 * (i + 1));
+    r.user = "user" + std::to_string(i);
+    r.served_model = "model" + std::to_string(i % 5);
+    r.input_tokens = 100 + i;
+    r.output_tokens = 200 + i;
+    r.reasoning_tokens = i;
+    r.latency_ms = 10 * i;
+    r.status = i % 7 == 0 ? 502 : 200;
+    r.intent = i % 2 ? "edit" : "chat";
+    r.tags = {"t" + std::to_string(i)};
+    r.council_of = i == 36 ? "req0" : "";
+    rows.push_back(std::move(r));
+  }
+  s->append_usage(rows);
+  const auto got = open_sqlite(db_path())->usage_rows({});
+  ASSERT_EQ(got.size(), rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    SCOPED_TRACE(i);
+    expect_usage_eq(got[i], rows[i]);
+  }
 }
 
 // Six rows over two days; the expected sums below are worked out by hand.
