@@ -6,7 +6,7 @@
 #
 #   bench/callgrind.sh [--sluice PATH] [--payload chat|stream] [--seconds S] [--top N]
 #
-# Starts `sluice fake-upstream` and `sluice serve` (bench/run.sh's config, audit on) under callgrind with instrumentation off, warms up with wrk for 3 s, counts for S s
+# Starts `sluice fake-upstream` and `sluice serve` (bench/run.sh's core config, audit off) under callgrind with instrumentation off, warms up with wrk for 3 s, counts for S s
 # (default 10) of `wrk -c4`, then prints the instructions per request and the top N functions
 # by their own cost per request. The callgrind file is kept (its path is printed).
 set -euo pipefail

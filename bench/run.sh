@@ -323,7 +323,7 @@ start_sluice() {
   printf -v "SLUICE_PORT_$name" '%s' "$port"
 }
 start_sluice nolog false
-log "sluice on 127.0.0.1:$SLUICE_PORT_nolog (pid $SLUICE_PID_nolog, access_log false)"
+log "sluice on 127.0.0.1:$SLUICE_PORT_nolog (pid $SLUICE_PID_nolog, access_log false, audit off: the gateway core)"
 if [ "$ACCESS_LOG_CASE" = 1 ]; then
   start_sluice log true
   log "sluice on 127.0.0.1:$SLUICE_PORT_log (pid $SLUICE_PID_log, access_log true -> $TMP/sluice-log.out)"
@@ -334,9 +334,9 @@ if [ "$GOVERNED_CASE" = 1 ]; then
 fi
 
 if [ "$AUDIT_CASE" = 1 ]; then
-  start_sluice noaudit false
+  start_sluice audited false
   start_sluice strict false
-  log "sluice on :$SLUICE_PORT_noaudit (audit off) and :$SLUICE_PORT_strict (audit durability: strict); the main sluice audits (batched)"
+  log "sluice on :$SLUICE_PORT_audited (out of the box: audit on, batched) and :$SLUICE_PORT_strict (audit durability: strict); the main sluice is the audit-off case"
 fi
 
 BENCH_PIDS=("${PIDS[@]}")
@@ -498,11 +498,11 @@ if [ "$AUDIT_CASE" = 1 ]; then
   # Audit off, on (batched) and strict, chat at the top connection count, in three
   # interleaved rounds: the differences are a few percent, less than the drift between
   # cases minutes apart, so each round measures all three back to back.
-  check_target sluice_noaudit "$SLUICE_PORT_noaudit" chat
+  check_target sluice_audited "$SLUICE_PORT_audited" chat
   check_target sluice_strict "$SLUICE_PORT_strict" chat
   for round in 1 2 3; do
-    run_case audit_off chat "$MAXC" "$SLUICE_PORT_noaudit" "$SLUICE_PID_noaudit"
-    run_case audit_on chat "$MAXC" "$SLUICE_PORT_nolog" "$SLUICE_PID_nolog"
+    run_case audit_off chat "$MAXC" "$SLUICE_PORT_nolog" "$SLUICE_PID_nolog"
+    run_case audit_on chat "$MAXC" "$SLUICE_PORT_audited" "$SLUICE_PID_audited"
     run_case audit_strict chat "$MAXC" "$SLUICE_PORT_strict" "$SLUICE_PID_strict"
   done
   AUDIT_RECORDS=$("$SLUICE" audit verify --json --config "$TMP/sluice-strict.yaml" | sed 's/.*"records":\([0-9]*\).*/\1/')
@@ -515,6 +515,14 @@ for pid in "$FAKE_PID" "$NGINX_PID" "$SLUICE_PID_nolog"; do
 done
 SLUICE_RSS_KB=$(status_kb "$SLUICE_PID_nolog" VmRSS)
 SLUICE_HWM_KB=$(status_kb "$SLUICE_PID_nolog" VmHWM)
+if [ "$AUDIT_CASE" = 1 ]; then
+  # The RSS target is judged on the larger of the core and the out-of-the-box (audited) process.
+  AUDITED_HWM_KB=$(status_kb "$SLUICE_PID_audited" VmHWM)
+  if [ "$AUDITED_HWM_KB" -gt "$SLUICE_HWM_KB" ]; then
+    SLUICE_HWM_KB=$AUDITED_HWM_KB
+    SLUICE_RSS_KB=$(status_kb "$SLUICE_PID_audited" VmRSS)
+  fi
+fi
 
 # ---------------------------------------------------------------- report
 CPU_MODEL=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
@@ -534,7 +542,7 @@ REPORT=$(awk -F'\t' -v target_ratio=0.8 -v target_p99_ms=1 -v target_rss_mb=60 \
   { key = $1 SUBSEP $2 SUBSEP $3; rps[key] = $4; p50[key] = $5; p99[key] = $6; err[key] = $9; bpr[key] = $10; cpu[key] = $11; foreign[key] = $14
     seen[$2 SUBSEP $3] = 1; if (!($2 in order)) { order[$2] = ++np; names[np] = $2 } if (!(($2, $3) in corder)) { corder[$2, $3] = 1; cl[$2] = cl[$2] " " $3 } }
   END {
-    printf "%-7s %5s | %-24s | %-24s | %-24s | %-19s\n", "", "", "fake (direct)", "nginx", "sluice", "sluice / nginx"
+    printf "%-7s %5s | %-24s | %-24s | %-24s | %-19s\n", "", "", "fake (direct)", "nginx", "sluice (core, audit off)", "sluice / nginx"
     printf "%-7s %5s | %9s %6s %7s | %9s %6s %7s | %9s %6s %7s | %6s %s\n", "payload", "conns", "req/s", "p50", "p99", "req/s", "p50", "p99", "req/s", "p50", "p99", "req/s", "p99 delta"
     for (i = 1; i <= np; i++) {
       pl = names[i]; n = split(cl[pl], cs, " ")
@@ -560,6 +568,8 @@ REPORT=$(awk -F'\t' -v target_ratio=0.8 -v target_p99_ms=1 -v target_rss_mb=60 \
         maxc, an["audit_on"], off, on, (on / off - 1) * 100, st, (st / off - 1) * 100,
         acpu["audit_off"] / an["audit_off"], acpu["audit_on"] / an["audit_on"], acpu["audit_strict"] / an["audit_strict"],
         ap99["audit_off"] / an["audit_off"] / 1000, ap99["audit_on"] / an["audit_on"] / 1000, ap99["audit_strict"] / an["audit_strict"] / 1000
+      kn = "nginx" SUBSEP "chat" SUBSEP maxc
+      if (rps[kn] > 0) printf "out of the box (audit on, batched), chat c%s: %.2f x nginx (the gateway core above: %.2f x)\n", maxc, on / rps[kn], rps["sluice" SUBSEP "chat" SUBSEP maxc] / rps[kn]
     }
     for (i = 1; i <= np; i++) { pl = names[i]; kg = "sluice_gov" SUBSEP pl SUBSEP maxc; kn = "nginx" SUBSEP pl SUBSEP maxc; ks = "sluice" SUBSEP pl SUBSEP maxc
       if (kg in rps) printf "governed (key auth, 3 budgets, rpm/tpm, ledger) %s c%s: %.0f req/s = %.2f x nginx (ungoverned sluice %.2f x); p99 %.2f ms; CPU/request %.0f vs %.0f us\n",
@@ -569,7 +579,7 @@ REPORT=$(awk -F'\t' -v target_ratio=0.8 -v target_p99_ms=1 -v target_rss_mb=60 \
     for (i = 1; i <= np; i++) { pl = names[i]
       kn = "nginx" SUBSEP pl SUBSEP maxc; ks = "sluice" SUBSEP pl SUBSEP maxc; r = (rps[kn] > 0 ? rps[ks]/rps[kn] : 0)
       ok = r >= target_ratio; ok_all = ok_all && ok
-      printf "  [%s] %-6s throughput at %s conns: sluice/nginx = %.2f (target >= %.1f)\n", ok ? "PASS" : "FAIL", pl, maxc, r, target_ratio
+      printf "  [%s] %-6s throughput at %s conns: sluice (core, audit off)/nginx = %.2f (target >= %.1f)\n", ok ? "PASS" : "FAIL", pl, maxc, r, target_ratio
       kn = "nginx" SUBSEP pl SUBSEP minc; ks = "sluice" SUBSEP pl SUBSEP minc; d = (p99[ks] - p99[kn]) / 1000
       ok = d <= target_p99_ms; ok_all = ok_all && ok
       printf "  [%s] %-6s p99 at %s conns: sluice %.2f ms vs nginx %.2f ms, delta %+.2f ms (target <= +%d ms)\n", ok ? "PASS" : "FAIL", pl, minc, p99[ks]/1000, p99[kn]/1000, d, target_p99_ms
@@ -580,7 +590,7 @@ REPORT=$(awk -F'\t' -v target_ratio=0.8 -v target_p99_ms=1 -v target_rss_mb=60 \
     for (i = 1; i <= np; i++) { pl = names[i]; kg = "sluice_gov" SUBSEP pl SUBSEP maxc; kn = "nginx" SUBSEP pl SUBSEP maxc
       if (!(kg in rps)) continue
       r = (rps[kn] > 0 ? rps[kg]/rps[kn] : 0); ok = r >= target_ratio; ok_all = ok_all && ok
-      printf "  [%s] %-6s governed throughput at %s conns: sluice (auth + budgets + ledger)/nginx = %.2f (target >= %.1f)\n", ok ? "PASS" : "FAIL", pl, maxc, r, target_ratio }
+      printf "  [%s] %-6s governed throughput at %s conns: sluice (auth + budgets + ledger, audit off)/nginx = %.2f (target >= %.1f)\n", ok ? "PASS" : "FAIL", pl, maxc, r, target_ratio }
     ok = hwm_kb / 1024 < target_rss_mb; ok_all = ok_all && ok
     printf "  [%s] sluice RSS under load: VmHWM %.1f MiB, VmRSS %.1f MiB after the %s-connection runs (target < %d MB)\n", ok ? "PASS" : "FAIL", hwm_kb/1024, rss_kb/1024, maxc, target_rss_mb
     printf "  fake headroom: "
