@@ -448,19 +448,23 @@ measure_case() {  # target payload conns port cpu_pids...; appends to $RESULTS, 
 }
 
 # One case: wait for a quiet machine, measure, and measure again (up to RETRIES times) if other
-# processes took more than 5% of the CPUs meanwhile; the last attempt is kept either way.
+# processes took more than 5% of the CPUs meanwhile. The fastest attempt is kept, for every
+# target alike: other load only ever slows a run down, so the best of the attempts is the one
+# it disturbed least (the last one, kept before, was as noisy as the first).
 RETRIES=2
 run_case() {
-  local attempt
-  local quiet
+  local attempt quiet best="" best_rps=-1 rps
   for attempt in $(seq 0 "$RETRIES"); do
     quiet=1; wait_quiet || quiet=0
     measure_case "$@"
+    rps=$(printf '%s\n' "$LAST_LINE" | cut -f4)
+    if awk -v a="$rps" -v b="$best_rps" 'BEGIN { exit !(a > b) }'; then best=$LAST_LINE; best_rps=$rps; fi
     # Measuring again only helps if the machine can be quiet: not once waiting has given up.
     if awk -v f="$LAST_FOREIGN" 'BEGIN { exit !(f <= 5) }' || [ "$attempt" -eq "$RETRIES" ] || [ "$quiet" = 0 ]; then break; fi
     log "other processes took ${LAST_FOREIGN}% of the CPUs during $1 $2 c$3; measuring it again"
   done
-  printf '%s\n' "$LAST_LINE" >>"$RESULTS"
+  [ "$attempt" -gt 0 ] && log "kept the fastest of $((attempt + 1)) attempts: $best_rps req/s"
+  printf '%s\n' "$best" >>"$RESULTS"
 }
 
 NCASES=0
