@@ -209,15 +209,14 @@ class SessionWriter final : public ResponseWriter {
   net::awaitable<void> wait_client_gone() override {
     // Waits for readability (no speculative read, which would cost an EAGAIN recv per
     // request) and never sets the connection's deadline: the sweep leaves it alone.
-    auto& sock = sock_;
     for (;;) {
       if (buffer_.size() > opts_.max_header_bytes) {
         // Enough pipelined input buffered; stop reading and just wait to be cancelled.
-        net::steady_timer forever(sock.get_executor(), net::steady_timer::time_point::max());
+        net::steady_timer forever(sock_.get_executor(), net::steady_timer::time_point::max());
         co_await forever.async_wait(kTuple);
         co_return;
       }
-      auto [ec] = co_await sock.async_wait(tcp::socket::wait_read, kTuple);
+      auto [ec] = co_await sock_.async_wait(tcp::socket::wait_read, kTuple);
       if (ec) {
         if (ec != net::error::operation_aborted) client_gone_ = true;
         co_return;

@@ -104,9 +104,7 @@ boost::asio::awaitable<Attempt> forward_passthrough(Exchange& ex, const routing:
   std::string visible;
   const auto client_bytes = [&](std::string_view raw) -> std::string_view {
     if (!hide_usage) return raw;
-    visible.clear();
-    hide_usage->feed(raw, visible);
-    return visible;
+    return hide_usage->feed(raw, visible);
   };
 
   if (may_retry) {

@@ -418,7 +418,8 @@ std::string event_data(std::string_view ev) {
 // chunk has one `]` (closing its choices), so this is one memchr pass over the event where a
 // substring search for the key cost a search set-up per event (15% of a relayed stream's
 // instructions).
-bool has_empty_choices(std::string_view ev) {
+// Returns the position just past the `]` of the first one at or after `from`, or npos.
+std::size_t find_empty_choices(std::string_view ev, std::size_t from = 0) {
   constexpr std::string_view kKey = "\"choices\"";
   const char* const begin = ev.data();
   const char* const end = begin + ev.size();
@@ -427,10 +428,10 @@ bool has_empty_choices(std::string_view ev) {
     while (q > begin && is_json_ws(q[-1])) --q;
     return q;
   };
-  for (const char* p = begin; p < end;) {
+  for (const char* p = begin + std::min(from, ev.size()); p < end;) {
     const auto* close =
         static_cast<const char*>(::memchr(p, ']', static_cast<std::size_t>(end - p)));
-    if (!close) return false;
+    if (!close) return std::string_view::npos;
     p = close + 1;
     const char* q = skip_back(close);
     if (q == begin || q[-1] != '[') continue;
@@ -439,10 +440,14 @@ bool has_empty_choices(std::string_view ev) {
     q = skip_back(q - 1);
     if (static_cast<std::size_t>(q - begin) >= kKey.size() &&
         std::string_view(q - kKey.size(), kKey.size()) == kKey) {
-      return true;
+      return static_cast<std::size_t>(p - begin);
     }
   }
-  return false;
+  return std::string_view::npos;
+}
+
+bool has_empty_choices(std::string_view ev) {
+  return find_empty_choices(ev) != std::string_view::npos;
 }
 
 // Whether a chunk is a JSON object whose top-level "choices" is an empty array and whose
@@ -528,10 +533,27 @@ struct UsageOnlyScan : SaxSkip {
   }
 };
 
+// Where the last event of s[0, end) ends (just past its "\n\n"), 0 if none does; for text
+// without \r.
+std::size_t last_event_end(std::string_view s, std::size_t end) {
+  while (end >= 2) {
+    const void* nl = ::memrchr(s.data(), '\n', end);
+    if (!nl) return 0;
+    const auto at = static_cast<std::size_t>(static_cast<const char*>(nl) - s.data());
+    if (at > 0 && s[at - 1] == '\n') return at + 1;
+    end = at;
+  }
+  return 0;
+}
+
 bool is_usage_only_chunk(std::string_view ev) {
   if (!has_empty_choices(ev) || !may_carry_usage(ev)) return false;
   const std::string data = event_data(ev);
-  bj::basic_parser<UsageOnlyScan> p(bj::parse_options{});
+  // Whether to drop the chunk does not depend on its strings being valid UTF-8 (the client
+  // would get them as they came); skipping the check saves ~8% of the scan.
+  bj::parse_options opts;
+  opts.allow_invalid_utf8 = true;
+  bj::basic_parser<UsageOnlyScan> p(opts);
   boost::system::error_code ec;
   const std::size_t used = p.write_some(false, data.data(), data.size(), ec);
   if (ec || !p.done()) return false;
@@ -544,22 +566,71 @@ bool is_usage_only_chunk(std::string_view ev) {
 
 }  // namespace
 
-void UsageChunkFilter::feed(std::string_view chunk, std::string& out) {
-  // Resume a few bytes back: a blank line may straddle the old end ("\r\n\r" + "\n").
-  const std::size_t resume = pending_.size() >= 3 ? pending_.size() - 3 : 0;
-  pending_.append(chunk);
-  const std::string_view buf = pending_;
+std::string_view UsageChunkFilter::feed(std::string_view chunk, std::string& scratch) {
   any_cr_ = any_cr_ || (!chunk.empty() && ::memchr(chunk.data(), '\r', chunk.size()) != nullptr);
-  std::size_t start = 0;
-  std::size_t from = resume;
+  // Without a partial event held from before, the chunk's events are read where they are, and
+  // a chunk that loses nothing goes to the client as it came: no copy.
+  std::string_view buf = chunk;
+  std::size_t from = 0;
+  const bool in_place = pending_.empty();
+  if (!in_place) {
+    // Resume a few bytes back: a blank line may straddle the old end ("\r\n\r" + "\n").
+    from = pending_.size() >= 3 ? pending_.size() - 3 : 0;
+    pending_.append(chunk);
+    buf = pending_;
+  }
+  scratch.clear();
+  if (in_place && !any_cr_) {
+    // "\n\n" framing and nothing held: only an event with an empty choices array can be the
+    // usage chunk, so the chunk is searched for those (one memchr pass for `]`) and only their
+    // events are bounded and examined, instead of every event.
+    const std::size_t whole = last_event_end(chunk, chunk.size());
+    const std::string_view text = chunk.substr(0, whole);
+    std::size_t kept = 0;  // of the run of kept events not copied yet
+    bool dropped = false;
+    for (std::size_t hit = find_empty_choices(text); hit != std::string_view::npos;) {
+      const std::size_t ev_start = last_event_end(text, hit);
+      std::size_t ev_end = event_end(text, hit, false);
+      if (ev_end == std::string_view::npos) ev_end = whole;
+      if (is_usage_only_chunk(text.substr(ev_start, ev_end - ev_start))) {
+        scratch.append(text.substr(kept, ev_start - kept));
+        kept = ev_end;
+        dropped = true;
+      }
+      hit = find_empty_choices(text, ev_end);
+    }
+    pending_.assign(chunk.substr(whole));
+    if (!dropped) return text;
+    scratch.append(text.substr(kept));
+    return scratch;
+  }
+  std::size_t start = 0;  // of the next event
+  std::size_t kept = 0;   // of the run of kept events not copied yet
+  bool dropped = false;
   for (;;) {
     const auto end = event_end(buf, from, any_cr_);
     if (end == std::string_view::npos) break;
-    const auto ev = buf.substr(start, end - start);
-    if (!is_usage_only_chunk(ev)) out.append(ev);
+    if (is_usage_only_chunk(buf.substr(start, end - start))) {
+      scratch.append(buf.substr(kept, start - kept));
+      kept = end;
+      dropped = true;
+    }
     start = from = end;
   }
-  pending_.erase(0, start);
+  std::string_view visible;
+  if (in_place && !dropped) {
+    visible = chunk.substr(0, start);
+  } else {
+    scratch.append(buf.substr(kept, start - kept));
+    visible = scratch;
+  }
+  // A partial event at the end waits for the chunk that completes it.
+  if (in_place) {
+    pending_.assign(chunk.substr(start));
+  } else {
+    pending_.erase(0, start);
+  }
+  return visible;
 }
 
 }  // namespace sluice::protocol

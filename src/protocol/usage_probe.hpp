@@ -49,8 +49,10 @@ std::optional<std::string> request_stream_usage(std::string_view body);
 /// events go out at once; only a trailing partial event is held until its end arrives.
 class UsageChunkFilter {
  public:
-  /// Appends the bytes of `chunk` the client should see to `out`.
-  void feed(std::string_view chunk, std::string& out);
+  /// The bytes the client should see now, up to the last whole event: a view of `chunk` itself
+  /// when nothing is dropped and nothing was held (the common case: no copy), else of `scratch`,
+  /// which this overwrites. Valid until `chunk` or `scratch` change.
+  std::string_view feed(std::string_view chunk, std::string& scratch);
   /// Bytes of a trailing partial event still held (sent by the next feed that completes it).
   std::size_t held() const { return pending_.size(); }
   /// At the end of the stream: whatever is still held, as is.

@@ -231,8 +231,8 @@ TEST(RequestStreamUsage, AlreadyAskedIsUnchanged) {
 
 TEST(RequestStreamUsage, AKeyWithEscapesIsAssembledFromItsParts) {
   // The parser hands such a key over in pieces; "stream_\u006fptions" is "stream_options".
-  EXPECT_FALSE(request_stream_usage(
-      R"({"stream_\u006fptions":{"include_\u0075sage":true},"stream":true})"));
+  EXPECT_FALSE(
+      request_stream_usage(R"({"stream_\u006fptions":{"include_\u0075sage":true},"stream":true})"));
   auto out = request_stream_usage(R"({"stream_\u006fptions":{"include_usage":false}})");
   ASSERT_TRUE(out);
   EXPECT_TRUE(include_usage(*out));
@@ -282,12 +282,13 @@ std::string done(std::string_view nl) {
 std::string filter(const std::string& in, const std::vector<std::size_t>& cuts) {
   UsageChunkFilter f;
   std::string out;
+  std::string scratch;
   std::size_t at = 0;
   for (auto cut : cuts) {
-    f.feed(std::string_view(in).substr(at, cut - at), out);
+    out += f.feed(std::string_view(in).substr(at, cut - at), scratch);
     at = cut;
   }
-  f.feed(std::string_view(in).substr(at), out);
+  out += f.feed(std::string_view(in).substr(at), scratch);
   EXPECT_EQ(f.held(), 0u);
   out += f.take_rest();
   return out;
@@ -319,13 +320,13 @@ TEST(UsageChunkFilter, DropsOnlyTheUsageChunk) {
 
 TEST(UsageChunkFilter, HoldsOnlyThePartialEvent) {
   UsageChunkFilter f;
-  std::string out;
+  std::string scratch;
   const std::string first = "data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\n";
-  f.feed(first + "data: {\"choices\":[]", out);
-  EXPECT_EQ(out, first);
+  const std::string chunk1 = first + "data: {\"choices\":[]";
+  EXPECT_EQ(f.feed(chunk1, scratch), first);
   EXPECT_EQ(f.held(), std::string("data: {\"choices\":[]").size());
-  f.feed(",\"usage\":{\"prompt_tokens\":1}}\n\ndata: [DONE]\n\n", out);
-  EXPECT_EQ(out, first + "data: [DONE]\n\n");
+  EXPECT_EQ(f.feed(",\"usage\":{\"prompt_tokens\":1}}\n\ndata: [DONE]\n\n", scratch),
+            "data: [DONE]\n\n");
   EXPECT_EQ(f.held(), 0u);
 }
 
