@@ -47,6 +47,13 @@ std::optional<std::string> request_stream_usage(std::string_view body);
 /// Removes the usage-only chunk (`"choices":[]` with a non-null "usage") from an OpenAI chat
 /// stream that sluice asked usage for, passing every other byte through unchanged. Complete
 /// events go out at once; only a trailing partial event is held until its end arrives.
+namespace detail {
+/// The OpenAI chat usage object at the front of `text` (what may follow it is ignored), read by
+/// a SAX scan with the chat codec's rules; nullopt when it is not JSON. For usage_of_body, and
+/// visible for the test that holds it to the codec's DOM reading.
+std::optional<ir::Usage> chat_usage_by_scan(std::string_view text);
+}  // namespace detail
+
 class UsageChunkFilter {
  public:
   /// The bytes the client should see now, up to the last whole event: a view of `chunk` itself

@@ -4,6 +4,7 @@
 
 #include <random>
 
+#include "protocol/openai_chat/internal.hpp"
 #include "protocol/usage_probe.hpp"
 
 namespace sluice::protocol {
@@ -23,6 +24,46 @@ void expect_usage(const std::optional<ir::Usage>& u, std::int64_t input, std::in
 
 http::SseEvent ev(std::string event, std::string data) {
   return http::SseEvent{std::move(event), std::move(data), ""};
+}
+
+// A chat answer's usage is read by a SAX scan of the usage object; the chat codec reads the
+// same object from its DOM. Both must give the same numbers, whatever shape the object has.
+TEST(UsageProbe, TheChatUsageScanReadsWhatTheCodecReads) {
+  const char* objects[] = {
+      R"({"prompt_tokens":5,"completion_tokens":40,"total_tokens":45})",
+      R"({"prompt_tokens":5,"completion_tokens":40,"total_tokens":45,"prompt_tokens_details":{"cached_tokens":3,"audio_tokens":0},"completion_tokens_details":{"reasoning_tokens":7,"audio_tokens":0,"accepted_prediction_tokens":0,"rejected_prediction_tokens":0}})",
+      R"({"prompt_tokens":100,"completion_tokens":1,"prompt_cache_hit_tokens":60,"prompt_cache_miss_tokens":40})",
+      R"({"prompt_tokens":100,"completion_tokens":1,"prompt_tokens_details":{"cached_tokens":0},"prompt_cache_hit_tokens":60})",
+      R"({"prompt_tokens":100,"completion_tokens":1,"prompt_tokens_details":{"cached_tokens":9},"prompt_cache_hit_tokens":60})",
+      // Later duplicates win, for counts and for whole details objects.
+      R"({"prompt_tokens":1,"completion_tokens":2,"prompt_tokens":3})",
+      R"({"prompt_tokens":1,"completion_tokens":2,"prompt_tokens_details":{"cached_tokens":4},"prompt_tokens_details":{"audio_tokens":1}})",
+      R"({"prompt_tokens":1,"completion_tokens":2,"completion_tokens_details":{"reasoning_tokens":4},"completion_tokens_details":7})",
+      R"({"prompt_tokens":1,"completion_tokens":2,"prompt_tokens_details":[{"cached_tokens":4}]})",
+      // Values of the wrong type, doubles, negatives and huge numbers.
+      R"({"prompt_tokens":"5","completion_tokens":2})",
+      R"({"prompt_tokens":null,"completion_tokens":2.9,"prompt_tokens_details":{"cached_tokens":true}})",
+      R"({"prompt_tokens":-4,"completion_tokens":1e300,"completion_tokens_details":{"reasoning_tokens":18446744073709551615}})",
+      R"({"prompt_tokens":{"cached_tokens":3},"completion_tokens":[2],"prompt_tokens_details":{"x":{"cached_tokens":8},"cached_tokens":2}})",
+      // A count nested where it does not belong is not the usage's.
+      R"({"completion_tokens":2,"completion_tokens_details":{"cached_tokens":5,"prompt_tokens":6},"prompt_tokens_details":{"reasoning_tokens":3}})",
+  };
+  for (const char* obj : objects) {
+    SCOPED_TRACE(obj);
+    const auto scanned = detail::chat_usage_by_scan(std::string(obj) + R"(,"service_tier":"x"})");
+    const auto dom = openai_chat::usage_from(bj::parse(obj).as_object());
+    ASSERT_TRUE(scanned.has_value());
+    EXPECT_EQ(scanned->input, dom.input);
+    EXPECT_EQ(scanned->output, dom.output);
+    EXPECT_EQ(scanned->cache_read, dom.cache_read);
+    EXPECT_EQ(scanned->reasoning, dom.reasoning);
+    EXPECT_EQ(scanned->cache_write, dom.cache_write);
+  }
+  EXPECT_FALSE(detail::chat_usage_by_scan(R"({"prompt_tokens":5,)").has_value());
+  // Through the probe: a body whose usage the scan reads.
+  expect_usage(usage_of_body(Endpoint::ChatCompletions,
+                             std::string(R"({"id":"c","choices":[],"usage":)") + objects[1] + "}"),
+               5, 40, 3, 0, 7);
 }
 
 TEST(UsageProbe, ChatBodyWithCachedAndReasoningTokens) {
