@@ -119,14 +119,25 @@ void RateLimiter::adjust_tokens(std::string_view id, std::int64_t tpm, std::int6
 }
 
 void add_rate_headers(const RateDecision& d, http::Headers& headers) {
-  const auto add = [&](const char* kind, const RateState& st) {
-    const std::string suffix(kind);
-    headers.push_back({"x-ratelimit-limit-" + suffix, std::to_string(st.limit)});
-    headers.push_back({"x-ratelimit-remaining-" + suffix, std::to_string(st.remaining)});
-    headers.push_back({"x-ratelimit-reset-" + suffix, openai_duration(st.reset)});
+  // Names spelled out: on every governed response, building them from a suffix cost a
+  // temporary string and a concatenation per header.
+  struct Names {
+    const char* limit;
+    const char* remaining;
+    const char* reset;
   };
-  if (d.requests) add("requests", *d.requests);
-  if (d.tokens) add("tokens", *d.tokens);
+  static constexpr Names kRequests{"x-ratelimit-limit-requests", "x-ratelimit-remaining-requests",
+                                   "x-ratelimit-reset-requests"};
+  static constexpr Names kTokens{"x-ratelimit-limit-tokens", "x-ratelimit-remaining-tokens",
+                                 "x-ratelimit-reset-tokens"};
+  headers.reserve(headers.size() + 8);
+  const auto add = [&](const Names& n, const RateState& st) {
+    headers.push_back({n.limit, std::to_string(st.limit)});
+    headers.push_back({n.remaining, std::to_string(st.remaining)});
+    headers.push_back({n.reset, openai_duration(st.reset)});
+  };
+  if (d.requests) add(kRequests, *d.requests);
+  if (d.tokens) add(kTokens, *d.tokens);
   if (!d.allowed) {
     const auto ms = std::max<std::int64_t>(0, d.retry_after.count());
     headers.push_back(
