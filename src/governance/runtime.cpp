@@ -3,6 +3,7 @@
 
 #include "governance/runtime.hpp"
 
+#include <array>
 #include <filesystem>
 
 #include "core/log.hpp"
@@ -48,7 +49,43 @@ std::string key_label(const std::string& name) {
 
 }  // namespace
 
+namespace {
+
+std::uint64_t next_generation() {
+  static std::atomic<std::uint64_t> last{0};
+  return last.fetch_add(1, std::memory_order_relaxed) + 1;
+}
+
+}  // namespace
+
+KeyRegistry::KeyRegistry() : generation_(next_generation()) {}
+
 LiveKeyPtr KeyRegistry::find(std::string_view secret) const {
+  struct Slot {
+    std::uint64_t generation = 0;
+    std::string secret;
+    LiveKeyPtr key;
+  };
+  thread_local std::array<Slot, 8> slots;
+  // Read before the table: a table stored after this read has a newer number, so what is
+  // cached below is never newer than its number says.
+  const auto generation = generation_.load(std::memory_order_acquire);
+  // The slot comes from the presented secret alone, and the compare is constant-time: a hit
+  // takes as long wherever a wrong guess differs from the cached secret.
+  auto& slot = slots[std::hash<std::string_view>{}(secret) % slots.size()];
+  if (slot.key && slot.generation == generation && same_secret(slot.secret, secret)) {
+    return slot.key;
+  }
+  auto key = find_uncached(secret);
+  if (key) {
+    slot.generation = generation;
+    slot.secret.assign(secret);
+    slot.key = key;
+  }
+  return key;
+}
+
+LiveKeyPtr KeyRegistry::find_uncached(std::string_view secret) const {
   const auto hash = hash_key(secret);
   const auto table = table_.load(std::memory_order_acquire);
   auto it = table->find(std::string_view(hash));
@@ -70,6 +107,7 @@ void KeyRegistry::load(const std::vector<store::KeyRecord>& keys, bool downgrade
   }
   count_.store(keys.size(), std::memory_order_relaxed);
   table_.store(std::move(table), std::memory_order_release);
+  generation_.store(next_generation(), std::memory_order_release);
 }
 
 std::vector<BudgetRule> budget_rules(const core::Config& cfg,

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -36,8 +37,12 @@ using LiveKeyPtr = std::shared_ptr<const LiveKey>;
 
 class KeyRegistry {
  public:
+  KeyRegistry();
   /// The key whose hash matches `secret`'s, revoked and expired ones included (the caller says
   /// why it is refused); nullptr when none does.
+  /// A thread remembers the last few secrets it matched, for the table they were matched in:
+  /// an agent sends the same key on every request, and the SHA-256, its hex and the map
+  /// lookup are then skipped. A load() starts a new table, so a revocation is seen at once.
   LiveKeyPtr find(std::string_view secret) const;
   void load(const std::vector<store::KeyRecord>& keys, bool downgrade_tier);
   /// True once any key exists (revoked ones count): `auth: auto` turns on.
@@ -45,7 +50,11 @@ class KeyRegistry {
 
  private:
   using Table = core::StringMap<LiveKeyPtr>;  // hex SHA-256 -> key
+  LiveKeyPtr find_uncached(std::string_view secret) const;
+
   std::atomic<std::shared_ptr<const Table>> table_{std::make_shared<const Table>()};
+  // The table's number, unique across registries (the per-thread cache serves all of them).
+  std::atomic<std::uint64_t> generation_;
   std::atomic<std::size_t> count_{0};
 };
 

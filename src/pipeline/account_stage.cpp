@@ -49,7 +49,7 @@ class AccountStage final : public Stage {
           gov->limits().adjust_tokens(governance::team_bucket(k.team), team.tpm, delta, at);
         }
       }
-      gov->ledger().submit(row_of(ex, usage, estimated, cost));
+      gov->ledger().submit(row_of(ex, usage, estimated, cost, now));
     } catch (...) {
       // Accounting must never take a request down; a failed row is counted by the writer.
     }
@@ -61,14 +61,14 @@ class AccountStage final : public Stage {
     return governance::cost_usd(*ex.target->info, u);
   }
 
-  static store::UsageRow row_of(const Exchange& ex, const ir::Usage& u, bool estimated,
-                                double cost) {
+  static store::UsageRow row_of(const Exchange& ex, const ir::Usage& u, bool estimated, double cost,
+                                std::int64_t now_ms) {
     using std::chrono::duration_cast;
     using std::chrono::milliseconds;
     store::UsageRow row;
     row.request_id = ex.request_id;
     const auto age = duration_cast<milliseconds>(Clock::now() - ex.start).count();
-    row.time_ms = governance::now_ms() - age;
+    row.time_ms = now_ms - age;
     row.day = governance::utc_day(row.time_ms);
     if (ex.key) {
       const auto& k = ex.key->record;

@@ -50,10 +50,11 @@ class BudgetStage final : public Stage {
       const std::int64_t estimate = token_estimate(ex);
       if (r.rpm > 0 || r.tpm > 0) {
         const auto d = gov->limits().acquire(r.id, r.rpm, r.tpm, r.tpm > 0 ? estimate : 0, now);
-        governance::add_rate_headers(d, ex.governance_headers);
         if (!d.allowed) {
+          governance::add_rate_headers(d, ex.governance_headers);
           return refuse_rate(ex, ex.key->label + " is limited to " + per_minute(d, r.rpm, r.tpm));
         }
+        ex.key_rate = d;
         if (r.tpm > 0) ex.rate_tokens = estimate;
       }
       const auto team = gov->team_limit(r.team);
@@ -61,6 +62,8 @@ class BudgetStage final : public Stage {
         const auto d = gov->limits().acquire(governance::team_bucket(r.team), team.rpm, team.tpm,
                                              team.tpm > 0 ? estimate : 0, now);
         if (!d.allowed) {
+          // The team's bucket is what ran out: its limits are the ones to report.
+          ex.key_rate.reset();
           governance::add_rate_headers(d, ex.governance_headers);
           return refuse_rate(
               ex, "team '" + r.team + "' is limited to " + per_minute(d, team.rpm, team.tpm));

@@ -78,7 +78,10 @@ struct Exchange {
   // budget
   governance::Reservation reservation;  // worst-case cost held until the request settles
   std::int64_t rate_tokens = 0;         // the token estimate taken from tpm buckets (0: none were)
-  http::Headers governance_headers;     // rate-limit, budget-warning and capped headers
+  // The key's rate-limit state when its buckets let the request through: rendered as
+  // x-ratelimit-* headers straight into the response (add_sluice_headers), with no copy.
+  std::optional<governance::RateDecision> key_rate;
+  http::Headers governance_headers;  // budget-warning and capped headers; a refusal's limits
 
   // execute
   const routing::Target* target = nullptr;  // the attempt in progress, then the one that answered
