@@ -4,9 +4,11 @@
 # so two builds can be compared on a shared VM. valgrind has no SHA-NI: OpenSSL hashes in
 # software under it, so the SHA-256 share is several times what it costs natively (shown apart).
 #
-#   bench/callgrind.sh [--sluice PATH] [--payload chat|stream] [--seconds S] [--top N]
+#   bench/callgrind.sh [--sluice PATH] [--payload chat|stream] [--governed] [--seconds S] [--top N]
 #
-# Starts `sluice fake-upstream` and `sluice serve` (bench/run.sh's core config, audit off) under callgrind with instrumentation off, warms up with wrk for 3 s, counts for S s
+# Starts `sluice fake-upstream` and `sluice serve` (bench/run.sh's core config, audit off; with
+# --governed its governed config: a virtual key, three budgets, rpm/tpm) under callgrind with
+# instrumentation off, warms up with wrk for 3 s, counts for S s
 # (default 10) of `wrk -c4`, then prints the instructions per request and the top N functions
 # by their own cost per request. The callgrind file is kept (its path is printed).
 set -euo pipefail
@@ -16,13 +18,15 @@ SLUICE="$ROOT/build/release/sluice"
 PAYLOAD=chat
 SECONDS_COUNTED=10
 TOP=25
+VARIANT=callgrind
 while [ $# -gt 0 ]; do
   case "$1" in
     --sluice) SLUICE="$2"; shift 2 ;;
     --payload) PAYLOAD="$2"; shift 2 ;;
     --seconds) SECONDS_COUNTED="$2"; shift 2 ;;
     --top) TOP="$2"; shift 2 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    --governed) VARIANT=gov; shift ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "callgrind.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -54,7 +58,12 @@ PORT=$(free_port)
 PIDS+=($!)
 THREADS=1
 source "$ROOT/bench/sluice_config.sh"
-write_sluice_config "$TMP/sluice.yaml" false callgrind
+write_sluice_config "$TMP/sluice.yaml" false "$VARIANT"
+if [ "$VARIANT" = gov ]; then
+  SLUICE_BENCH_KEY=$("$SLUICE" keys create --name bench --team bench --budget 1000000/month \
+    --rpm 1000000000 --tpm 1000000000000 --config "$TMP/sluice.yaml" 2>/dev/null)
+  export SLUICE_BENCH_KEY
+fi
 OUT="$TMP/callgrind.out"
 valgrind --tool=callgrind --callgrind-out-file="$OUT" --instr-atstart=no \
   "$SLUICE" serve --config "$TMP/sluice.yaml" --listen "127.0.0.1:$PORT" >"$TMP/serve.log" 2>&1 &
@@ -73,7 +82,7 @@ callgrind_control -i off "$VG" >/dev/null
 kill -INT "$VG"
 wait "$VG" 2>/dev/null || true
 mkdir -p "$ROOT/bench/results"
-cp "$OUT" "$ROOT/bench/results/callgrind-$PAYLOAD-$(date -u +%Y%m%dT%H%M%SZ).out"
+cp "$OUT" "$ROOT/bench/results/callgrind-$PAYLOAD${SLUICE_BENCH_KEY:+-governed}-$(date -u +%Y%m%dT%H%M%SZ).out"
 
 callgrind_annotate "$OUT" 2>/dev/null | awk -v n="$REQUESTS" -v top="$TOP" '
   /PROGRAM TOTALS/ { x = $1; gsub(",", "", x); total = x; next }

@@ -148,6 +148,10 @@ void Stmt::reset() {
   sqlite3_clear_bindings(st_);
 }
 
+void Stmt::rewind() {
+  sqlite3_reset(st_);
+}
+
 std::int64_t Stmt::int64(int col) const {
   return sqlite3_column_int64(st_, col);
 }

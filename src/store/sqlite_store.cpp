@@ -327,14 +327,14 @@ class SqliteStore final : public Store {
     constexpr int kColumns = static_cast<int>(std::size(kUsageColumns));
     std::size_t i = 0;
     for (; i + kRowsPerInsert <= rows.size(); i += kRowsPerInsert) {
-      Stmt::Scope scope(insert_usage_many_);
+      Stmt::RebindScope scope(insert_usage_many_);
       for (std::size_t k = 0; k < kRowsPerInsert; ++k) {
         bind_usage(insert_usage_many_, rows[i + k], 1 + static_cast<int>(k) * kColumns);
       }
       insert_usage_many_.step();
     }
     for (; i < rows.size(); ++i) {
-      Stmt::Scope scope(insert_usage_);
+      Stmt::RebindScope scope(insert_usage_);
       bind_usage(insert_usage_, rows[i]);
       insert_usage_.step();
     }
