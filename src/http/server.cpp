@@ -60,7 +60,10 @@ struct Worker {
   // Declared before the io_context, so a session coroutine that the io_context destroys
   // (a stop past its drain deadline) still finds its Conn and its cancellation signal.
   std::list<Conn> conns;  // touched only on this worker's thread
-  net::io_context ioc{1};
+  // One thread runs this context and only it touches the worker's sockets, so the per-socket
+  // locks of the reactor are dropped (UNSAFE_IO); posting from other threads (stop(), timers)
+  // stays locked.
+  net::io_context ioc{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
   std::optional<tcp::acceptor> acceptor;
   std::optional<net::steady_timer> drain_timer;
   bool sweeping = false;  // the sweep runs while there are connections
