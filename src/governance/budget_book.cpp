@@ -228,6 +228,7 @@ void BudgetBook::configure(std::vector<BudgetRule> rules, const SpendLoader& loa
     for (auto& [e, rule] : updates) e->rule = std::move(rule);
     by_scope_.swap(maps);
     all_.swap(next);
+    count_.store(all_.size(), std::memory_order_relaxed);
   }
   // The old maps and entries are freed here, outside the lock.
 }
@@ -363,8 +364,7 @@ std::vector<BudgetState> BudgetBook::states(std::int64_t now_ms) const {
 }
 
 bool BudgetBook::empty() const {
-  const std::lock_guard lock(mu_);
-  return all_.empty();
+  return count_.load(std::memory_order_relaxed) == 0;
 }
 
 }  // namespace sluice::governance

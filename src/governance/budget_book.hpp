@@ -7,6 +7,7 @@
 // reservation touches at most five entries and holds the lock for well under a microsecond.
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -142,6 +143,9 @@ class BudgetBook {
   // entries are under "".
   std::array<core::StringMap<Entries>, 5> by_scope_;
   Entries all_;
+  // all_.size(), readable without mu_: every request asks empty() first, most of them of a
+  // book with no budgets.
+  std::atomic<std::size_t> count_{0};
 };
 
 }  // namespace sluice::governance

@@ -15,6 +15,8 @@
 #include <sys/socket.h>
 
 #include <array>
+#include <atomic>
+#include <cstdint>
 #include <deque>
 #include <unordered_map>
 #include <variant>
@@ -76,6 +78,9 @@ class PoolService final : public net::execution_context::service {
   using key_type = PoolService;
   static inline net::execution_context::id id;
   explicit PoolService(net::execution_context& ctx) : service(ctx) {}
+  ~PoolService() override { destroyed.fetch_add(1, std::memory_order_relaxed); }
+  PoolService(const PoolService&) = delete;
+  PoolService& operator=(const PoolService&) = delete;
   void shutdown() override {
     idle.clear();
     dns.clear();
@@ -84,10 +89,26 @@ class PoolService final : public net::execution_context::service {
   std::unordered_map<std::string, std::deque<ConnPtr>> idle;
   std::unordered_map<std::string, DnsEntry> dns;
   PoolStats stats;
+  // Bumped when any pool goes away, so that a thread's cached pool (pool_of) is never one that
+  // was freed, even when a new io_context reuses the old one's address.
+  static inline std::atomic<std::uint64_t> destroyed{0};
 };
 
 PoolService& pool_of(const net::any_io_executor& ex) {
-  return net::use_service<PoolService>(net::query(ex, net::execution::context));
+  // use_service locks the context's service registry and searches it; an exchange asks twice.
+  // A worker thread runs one io_context, so the answer is kept per thread.
+  struct Cached {
+    net::execution_context* ctx = nullptr;
+    PoolService* pool = nullptr;
+    std::uint64_t destroyed = 0;
+  };
+  thread_local Cached cached;
+  auto& ctx = net::query(ex, net::execution::context);
+  const auto destroyed = PoolService::destroyed.load(std::memory_order_relaxed);
+  if (cached.ctx != &ctx || cached.destroyed != destroyed) {
+    cached = {&ctx, &net::use_service<PoolService>(ctx), destroyed};
+  }
+  return *cached.pool;
 }
 
 /// True if the peer has closed (or sent unexpected bytes on) an idle pooled connection.
