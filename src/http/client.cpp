@@ -25,6 +25,8 @@
 #include "core/log.hpp"
 #include "http/parsers.hpp"
 #include "http/read_parsed.hpp"
+#include "http/service_cache.hpp"
+#include "http/upstream_deadlines.hpp"
 #include "http/write_now.hpp"
 
 namespace sluice::http {
@@ -89,26 +91,11 @@ class PoolService final : public net::execution_context::service {
   std::unordered_map<std::string, std::deque<ConnPtr>> idle;
   std::unordered_map<std::string, DnsEntry> dns;
   PoolStats stats;
-  // Bumped when any pool goes away, so that a thread's cached pool (pool_of) is never one that
-  // was freed, even when a new io_context reuses the old one's address.
-  static inline std::atomic<std::uint64_t> destroyed{0};
+  static inline std::atomic<std::uint64_t> destroyed{0};  // see cached_service
 };
 
 PoolService& pool_of(const net::any_io_executor& ex) {
-  // use_service locks the context's service registry and searches it; an exchange asks twice.
-  // A worker thread runs one io_context, so the answer is kept per thread.
-  struct Cached {
-    net::execution_context* ctx = nullptr;
-    PoolService* pool = nullptr;
-    std::uint64_t destroyed = 0;
-  };
-  thread_local Cached cached;
-  auto& ctx = net::query(ex, net::execution::context);
-  const auto destroyed = PoolService::destroyed.load(std::memory_order_relaxed);
-  if (cached.ctx != &ctx || cached.destroyed != destroyed) {
-    cached = {&ctx, &net::use_service<PoolService>(ctx), destroyed};
-  }
-  return *cached.pool;
+  return cached_service<PoolService>(ex);
 }
 
 /// True if the peer has closed (or sent unexpected bytes on) an idle pooled connection.
@@ -246,19 +233,23 @@ net::awaitable<bool> UpstreamResponse::read_some_within(std::string& out, millis
   // One uninitialised buffer per response (resizing `out` would zero 64 KiB on every read).
   if (!im.piece) im.piece = std::make_unique_for_overwrite<char[]>(Impl::kPiece);
   std::size_t got = 0;
-  auto& tcp = im.conn->tcp();
-  tcp.expires_at(core::coarse_now() + im.step(within));
+  auto& sock = im.conn->tcp().socket();
   // No co_await inside ?: — GCC 12 evaluates both arms.
   error_code ec;
-  if (im.conn->secure) {
-    ec = co_await im.read_piece(*im.conn->secure, im.piece.get(), Impl::kPiece, got);
-  } else {
-    ec = co_await im.read_piece(*im.conn->plain, im.piece.get(), Impl::kPiece, got);
+  bool timed_out = false;
+  {
+    upstream::Watch watch(upstream::Deadlines::of(sock.get_executor()), sock,
+                          core::coarse_now() + im.step(within));
+    if (im.conn->secure) {
+      ec = co_await im.read_piece(*im.conn->secure, im.piece.get(), Impl::kPiece, got);
+    } else {
+      ec = co_await im.read_piece(sock, im.piece.get(), Impl::kPiece, got);
+    }
+    timed_out = ec && watch.expired();
   }
-  tcp.expires_never();
   out.append(im.piece.get(), got);
   if (ec) {
-    if (ec == beast::error::timeout) {
+    if (timed_out) {
       bool total = Clock::now() >= im.deadline;
       im.error = UpstreamError{UpstreamError::Kind::Timeout,
                                total ? "upstream " + im.host + " exceeded the total time limit"
@@ -446,30 +437,34 @@ net::awaitable<std::variant<UpstreamResponse, UpstreamError>> send_upstream(
     impl->host = origin.host;
     impl->parser.body_limit(boost::none);  // streams are long; limits are the caller's business
     impl->headers.reserve(16);
-    auto& tcp = conn->tcp();
-    tcp.expires_at(core::coarse_now() + std::min<Clock::duration>(timeouts.first_byte, left()));
+    auto& sock = conn->tcp().socket();
     error_code ec;
-    if (conn->secure) {
-      ec = co_await write_request(*conn->secure, head, req.body);
-      if (!ec) ec = co_await read_parsed(*conn->secure, conn->buffer, impl->parser, head_done);
-    } else {
-      // Straight into the socket when it takes it (write_now.hpp): no coroutine for a request
-      // that fits the send buffer.
-      const std::array<net::const_buffer, 2> bufs{net::buffer(head), net::buffer(req.body)};
-      const auto [wec, sent] = write_now(conn->plain->socket(), bufs);
-      ec = wec;
-      if (!ec && sent < head.size() + req.body.size()) {
-        ec = co_await write_rest(*conn->plain, head, req.body, sent);
+    bool timed_out = false;
+    {
+      upstream::Watch watch(
+          upstream::Deadlines::of(sock.get_executor()), sock,
+          core::coarse_now() + std::min<Clock::duration>(timeouts.first_byte, left()));
+      if (conn->secure) {
+        ec = co_await write_request(*conn->secure, head, req.body);
+        if (!ec) ec = co_await read_parsed(*conn->secure, conn->buffer, impl->parser, head_done);
+      } else {
+        // Straight into the socket when it takes it (write_now.hpp): no coroutine for a request
+        // that fits the send buffer.
+        const std::array<net::const_buffer, 2> bufs{net::buffer(head), net::buffer(req.body)};
+        const auto [wec, sent] = write_now(sock, bufs);
+        ec = wec;
+        if (!ec && sent < head.size() + req.body.size()) {
+          ec = co_await write_rest(*conn->plain, head, req.body, sent);
+        }
+        if (!ec) ec = co_await read_parsed(sock, conn->buffer, impl->parser, head_done);
       }
-      if (!ec) ec = co_await read_parsed(*conn->plain, conn->buffer, impl->parser, head_done);
+      timed_out = ec && watch.expired();
     }
-    tcp.expires_never();
     if (ec) {
-      if (reused && attempt == 0 && ec != beast::error::timeout &&
-          ec != net::error::operation_aborted) {
+      if (reused && attempt == 0 && !timed_out && ec != net::error::operation_aborted) {
         continue;
       }
-      if (ec == beast::error::timeout) {
+      if (timed_out) {
         bool total = Clock::now() >= deadline;
         co_return UpstreamError{UpstreamError::Kind::Timeout,
                                 total ? "upstream " + origin.host + " exceeded the total time limit"
