@@ -3,6 +3,7 @@
 #include "governance/rate_limiter.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <functional>
 
@@ -118,13 +119,21 @@ void RateLimiter::adjust_tokens(std::string_view id, std::int64_t tpm, std::int6
   b.tokens = std::min(static_cast<double>(tpm), b.tokens - static_cast<double>(delta));
 }
 
+namespace {
+
+std::string decimal(std::int64_t v) {
+  char buf[24];
+  return std::string(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+}
+
+}  // namespace
+
 void add_rate_headers(const RateDecision& d, http::Headers& headers) {
-  // Names spelled out: on every governed response, building them from a suffix cost a
-  // temporary string and a concatenation per header.
+  // Names spelled out and values printed with to_chars: this runs for every governed response.
   struct Names {
-    const char* limit;
-    const char* remaining;
-    const char* reset;
+    std::string_view limit;
+    std::string_view remaining;
+    std::string_view reset;
   };
   static constexpr Names kRequests{"x-ratelimit-limit-requests", "x-ratelimit-remaining-requests",
                                    "x-ratelimit-reset-requests"};
@@ -132,23 +141,29 @@ void add_rate_headers(const RateDecision& d, http::Headers& headers) {
                                  "x-ratelimit-reset-tokens"};
   headers.reserve(headers.size() + 8);
   const auto add = [&](const Names& n, const RateState& st) {
-    headers.push_back({n.limit, std::to_string(st.limit)});
-    headers.push_back({n.remaining, std::to_string(st.remaining)});
-    headers.push_back({n.reset, openai_duration(st.reset)});
+    headers.push_back({std::string(n.limit), decimal(st.limit)});
+    headers.push_back({std::string(n.remaining), decimal(st.remaining)});
+    headers.push_back({std::string(n.reset), openai_duration(st.reset)});
   };
   if (d.requests) add(kRequests, *d.requests);
   if (d.tokens) add(kTokens, *d.tokens);
   if (!d.allowed) {
     const auto ms = std::max<std::int64_t>(0, d.retry_after.count());
-    headers.push_back(
-        {"retry-after", std::to_string(std::max<std::int64_t>(1, (ms + 999) / 1000))});
-    headers.push_back({"retry-after-ms", std::to_string(ms)});
+    headers.push_back({"retry-after", decimal(std::max<std::int64_t>(1, (ms + 999) / 1000))});
+    headers.push_back({"retry-after-ms", decimal(ms)});
   }
 }
 
 std::string openai_duration(std::chrono::milliseconds d) {
   const std::int64_t ms = std::max<std::int64_t>(0, d.count());
-  if (ms < 1000) return std::to_string(ms) + "ms";
+  if (ms < 1000) {
+    // The common case (a bucket with room refills in under a second): one string, no temporary.
+    char buf[8];
+    char* end = std::to_chars(buf, buf + 4, ms).ptr;
+    *end++ = 'm';
+    *end++ = 's';
+    return std::string(buf, end);
+  }
   if (ms < 60000) return seconds_text(ms) + "s";
   // Go's time.Duration format, which OpenAI's headers use: "6m0s", "1h2m3s", "1h0m0.5s".
   std::string out;

@@ -5,6 +5,11 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "core/text.hpp"
 
@@ -12,6 +17,48 @@ namespace sluice::http {
 
 namespace {
 
+// A header name written by hand may not hold CR, LF, ':', space, tab or NUL (they would end
+// the name or the line), nor a value CR or LF.
+#if defined(__SSE2__)
+// Every header of every head is checked: 16 bytes a compare, where a byte at a time cost a
+// table load and a branch per byte (writing a governed response's head cost 5k of its 68k
+// instructions, most of it in these checks).
+
+/// The 16 bytes at `p`, or the `n` < 16 there padded with `pad`.
+__m128i load16(const char* p, std::size_t n, char pad) {
+  if (n >= 16) return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  alignas(16) char tmp[16];
+  std::memset(tmp, pad, sizeof tmp);
+  std::memcpy(tmp, p, n);
+  return _mm_load_si128(reinterpret_cast<const __m128i*>(tmp));
+}
+
+bool plain_name(std::string_view name) {
+  const __m128i cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n'), colon = _mm_set1_epi8(':');
+  const __m128i sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t'), nul = _mm_setzero_si128();
+  for (std::size_t i = 0; i < name.size(); i += 16) {
+    const __m128i v = load16(name.data() + i, name.size() - i, 'a');
+    const __m128i hit =
+        _mm_or_si128(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, lf)),
+                                  _mm_or_si128(_mm_cmpeq_epi8(v, colon), _mm_cmpeq_epi8(v, sp))),
+                     _mm_or_si128(_mm_cmpeq_epi8(v, tab), _mm_cmpeq_epi8(v, nul)));
+    if (_mm_movemask_epi8(hit) != 0) return false;
+  }
+  return true;
+}
+
+bool single_line(std::string_view value) {
+  if (value.size() > 64) return core::find_line_break(value) == std::string_view::npos;
+  const __m128i cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
+  for (std::size_t i = 0; i < value.size(); i += 16) {
+    const __m128i v = load16(value.data() + i, value.size() - i, ' ');
+    if (_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, lf))) != 0) {
+      return false;
+    }
+  }
+  return true;
+}
+#else
 /// Bytes that may not appear in a header name written by hand (they would end the name or the
 /// line): CR, LF, ':', space, tab, NUL. A table: this runs for every header of every head.
 constexpr auto kNameBreaks = [] {
@@ -26,6 +73,11 @@ bool plain_name(std::string_view name) {
   }
   return true;
 }
+
+bool single_line(std::string_view value) {
+  return core::find_line_break(value) == std::string_view::npos;
+}
+#endif
 
 bool iequals(std::string_view a, std::string_view lower) {
   if (a.size() != lower.size()) return false;
@@ -77,8 +129,7 @@ std::optional<std::string> query_param(std::string_view query, std::string_view 
 
 void append_header_lines(std::string& out, const Headers& headers) {
   for (const auto& h : headers) {
-    if (h.name.empty() || framing_header(h.name) || !plain_name(h.name) ||
-        core::find_line_break(h.value) != std::string_view::npos) {
+    if (h.name.empty() || framing_header(h.name) || !plain_name(h.name) || !single_line(h.value)) {
       continue;
     }
     // One growth and three copies per line instead of four appends.

@@ -11,13 +11,12 @@
 
 namespace sluice::pipeline {
 
-std::string presented_key(const http::Request& req) {
-  if (const auto bearer = http::bearer_token(req.headers); !bearer.empty()) {
-    return std::string(bearer);
-  }
+std::string_view presented_key(const http::Request& req, std::string& decoded) {
+  if (const auto bearer = http::bearer_token(req.headers); !bearer.empty()) return bearer;
   if (const auto* k = http::find_header(req.headers, "x-api-key")) return *k;
   if (const auto* k = http::find_header(req.headers, "x-goog-api-key")) return *k;
-  return http::query_param(req.query(), "key").value_or("");
+  decoded = http::query_param(req.query(), "key").value_or("");
+  return decoded;
 }
 
 namespace {
@@ -33,7 +32,8 @@ class AuthStage final : public Stage {
   Decision decide(Exchange& ex) override {
     auto* gov = ex.governance;
     if (!gov || !gov->auth_required()) return Decision::next();
-    const std::string secret = presented_key(ex.request);
+    std::string decoded;
+    const std::string_view secret = presented_key(ex.request, decoded);
     if (secret.empty()) {
       return Decision::refuse(
           unauthenticated("this gateway needs a sluice virtual key: send it as "

@@ -25,7 +25,8 @@ core::GatewayError bad(std::string message, std::string param) {
 std::variant<std::string, core::GatewayError> caller(const http::Request& req,
                                                      governance::Governance* gov) {
   if (!gov || !gov->auth_required()) return std::string();
-  const auto secret = presented_key(req);
+  std::string decoded;
+  const auto secret = presented_key(req, decoded);
   const auto unauthenticated = [](std::string m) {
     return core::GatewayError{core::ErrorKind::Unauthenticated, std::move(m), "",
                               "invalid_api_key"};

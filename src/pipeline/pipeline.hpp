@@ -42,8 +42,9 @@ StagePtr make_learn_stage();
 
 /// The virtual key as each SDK sends it: OpenAI `Authorization: Bearer`, Anthropic `x-api-key`
 /// (or a bearer token, as Claude Code sends ANTHROPIC_AUTH_TOKEN), Gemini `x-goog-api-key` or
-/// `?key=`. "" when none is sent.
-std::string presented_key(const http::Request& req);
+/// `?key=`. "" when none is sent. A view into the request's headers, or into `decoded` for a
+/// (percent-decoded) query parameter: no copy of the secret on the common path.
+std::string_view presented_key(const http::Request& req, std::string& decoded);
 StagePtr make_council_stage();
 
 /// audit.enabled and durability: strict for this request.
