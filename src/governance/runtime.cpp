@@ -47,10 +47,7 @@ std::string key_label(const std::string& name) {
   return "key '" + name + "'";
 }
 
-}  // namespace
-
-namespace {
-
+// A key table's number, unique across registries: one per-thread cache serves all of them.
 std::uint64_t next_generation() {
   static std::atomic<std::uint64_t> last{0};
   return last.fetch_add(1, std::memory_order_relaxed) + 1;
