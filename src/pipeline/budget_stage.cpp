@@ -62,8 +62,6 @@ class BudgetStage final : public Stage {
         const auto d = gov->limits().acquire(governance::team_bucket(r.team), team.rpm, team.tpm,
                                              team.tpm > 0 ? estimate : 0, now);
         if (!d.allowed) {
-          // The team's bucket is what ran out: its limits are the ones to report.
-          ex.key_rate.reset();
           governance::add_rate_headers(d, ex.governance_headers);
           return refuse_rate(
               ex, "team '" + r.team + "' is limited to " + per_minute(d, team.rpm, team.tpm));
@@ -153,7 +151,10 @@ class BudgetStage final : public Stage {
   }
 
  private:
+  // The bucket that ran out (the key's, its team's or a throttled budget's) is the one whose
+  // limits the 429 reports: the key's own state, if it let the request through, is dropped.
   static Decision refuse_rate(Exchange& ex, std::string message) {
+    ex.key_rate.reset();
     http::Headers h = ex.governance_headers;
     ex.governance_headers.clear();
     auto err = rate_limited(std::move(message));

@@ -92,16 +92,13 @@ void add_sluice_headers(const Exchange& ex, http::Headers& headers) {
     if (ec == std::errc()) headers.push_back({"x-sluice-cost-usd", std::string(cost, end)});
   }
   // The key's own limits replace the provider's: those describe sluice's account, not the
-  // caller's allowance.
-  const bool own_limits =
-      ex.key_rate ||
-      std::any_of(ex.governance_headers.begin(), ex.governance_headers.end(),
-                  [](const http::Header& h) { return h.name.starts_with("x-ratelimit-"); });
-  if (own_limits) {
+  // caller's allowance. (A rate refusal brings its bucket's headers in `headers` and has no
+  // key_rate: refuse_rate drops it.)
+  if (ex.key_rate) {
     std::erase_if(headers,
                   [](const http::Header& h) { return h.name.starts_with("x-ratelimit-"); });
+    governance::add_rate_headers(*ex.key_rate, headers);
   }
-  if (ex.key_rate) governance::add_rate_headers(*ex.key_rate, headers);
   headers.insert(headers.end(), ex.governance_headers.begin(), ex.governance_headers.end());
 }
 

@@ -249,8 +249,11 @@ describe('budgets and rate limits', () => {
   let sluice;
   before(async () => {
     fake = await Fake.start();
-    sluice = await Sluice.start(govConfig(fake, { rate_limits: { teams: [{ team: 'squad', rpm: 2 }] } }),
-      { waitModels: null });
+    sluice = await Sluice.start(govConfig(fake, {
+      rate_limits: { teams: [{ team: 'squad', rpm: 2 }] },
+      // Spent by any request: the throttle test runs at 2 rpm from the first one.
+      budgets: [{ team: 'slow-lane', limit: 0.000001, period: 'month', action: 'throttle', throttle_rpm: 2 }],
+    }), { waitModels: null });
   });
   after(() => stopAll(sluice, fake));
 
@@ -287,6 +290,21 @@ describe('budgets and rate limits', () => {
     assert.equal(a.response.headers.get('x-sluice-fallback-reason'), null, 'this is a choice, not a fallback');
     const b = await openai(sluice, free).chat.completions.create(req).withResponse();
     assert.equal(b.response.headers.get('x-sluice-model'), 'gpt-fake');
+  });
+
+  test('throttle: a spent budget lets requests through at its throttle_rpm, then answers 429 with that limit', opts, async () => {
+    // The key's own rpm is far higher: the refusal must report the throttle's bucket, not the key's.
+    const client = openai(sluice, await createKey(sluice, 'slow', '--team', 'slow-lane', '--rpm', '100'));
+    for (let i = 0; i < 2; i++) {
+      const { response } = await client.chat.completions.create(chat('gpt-fake')).withResponse();
+      assert.match(response.headers.get('x-sluice-budget-warning'), /team 'slow-lane' budget .*throttled to 2 rpm/);
+    }
+    const err = await client.chat.completions.create(chat('gpt-fake')).catch((e) => e);
+    assert.ok(err instanceof OpenAI.RateLimitError, String(err));
+    assert.match(err.message, /throttled to 2 requests per minute until then/);
+    assert.equal(hdr(err, 'x-ratelimit-limit-requests'), '2');
+    assert.equal(hdr(err, 'x-ratelimit-remaining-requests'), '0');
+    assert.ok(Number(hdr(err, 'retry-after')) >= 1);
   });
 
   test('block: 429 that says which budget, how much, and when it resets', opts, async () => {
