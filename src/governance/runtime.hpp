@@ -39,10 +39,10 @@ class KeyRegistry {
  public:
   KeyRegistry();
   /// The key whose hash matches `secret`'s, revoked and expired ones included (the caller says
-  /// why it is refused); nullptr when none does.
-  /// A thread remembers the last few secrets it matched, for the table they were matched in:
-  /// an agent sends the same key on every request, and the SHA-256, its hex and the map
-  /// lookup are then skipped. A load() starts a new table, so a revocation is seen at once.
+  /// why it is refused); nullptr when none does. A thread remembers the last few secrets it
+  /// matched, for the table they were matched in: an agent sends the same key on every
+  /// request, and the SHA-256, its hex and the map lookup are then skipped. A load() starts a
+  /// new table, so a revocation is seen at once.
   LiveKeyPtr find(std::string_view secret) const;
   void load(const std::vector<store::KeyRecord>& keys, bool downgrade_tier);
   /// True once any key exists (revoked ones count): `auth: auto` turns on.

@@ -120,11 +120,8 @@ class SessionWriter final : public ResponseWriter {
                                                 head_ ? net::const_buffer() : net::buffer(body)};
     Sent r = write_now(sock_, bufs);
     if (unfinished(r, bufs)) r = co_await send_rest(conn_, bufs, r, opts_.write_timeout);
-    const auto [ec, n] = r;
-    bytes_ += n;
-    finished_ = !ec;
-    dead_ = static_cast<bool>(ec);
-    co_return !ec;
+    finished_ = settle(r);
+    co_return finished_;
   }
 
   net::awaitable<bool> start_stream(int status, Headers headers) override {
@@ -136,10 +133,7 @@ class SessionWriter final : public ResponseWriter {
     const auto buf = net::buffer(head);
     Sent r = write_now(sock_, buf);
     if (unfinished(r, buf)) r = co_await send_rest(conn_, buf, r, opts_.write_timeout);
-    const auto [ec, n] = r;
-    bytes_ += n;
-    dead_ = static_cast<bool>(ec);
-    co_return !ec;
+    co_return settle(r);
   }
 
   net::awaitable<bool> write_chunk(std::string_view data) override {
@@ -156,10 +150,7 @@ class SessionWriter final : public ResponseWriter {
         net::buffer("\r\n", 2)};
     Sent r = write_now(sock_, bufs);
     if (unfinished(r, bufs)) r = co_await send_rest(conn_, bufs, r, opts_.write_timeout);
-    const auto [ec, n] = r;
-    bytes_ += n;
-    dead_ = static_cast<bool>(ec);
-    co_return !ec;
+    co_return settle(r);
   }
 
   net::awaitable<bool> end_stream() override {
@@ -167,11 +158,8 @@ class SessionWriter final : public ResponseWriter {
     const auto buf = net::buffer("0\r\n\r\n", 5);
     Sent r = write_now(sock_, buf);
     if (unfinished(r, buf)) r = co_await send_rest(conn_, buf, r, opts_.write_timeout);
-    const auto [ec, n] = r;
-    bytes_ += n;
-    finished_ = !ec;
-    dead_ = static_cast<bool>(ec);
-    co_return !ec;
+    finished_ = settle(r);
+    co_return finished_;
   }
 
   void reset_connection() override {
@@ -238,6 +226,14 @@ class SessionWriter final : public ResponseWriter {
   bool dead() const { return dead_ || client_gone_; }
 
  private:
+  /// Counts what a write sent and marks the connection dead on an error; true when all of it
+  /// went out.
+  bool settle(const Sent& r) {
+    bytes_ += r.second;
+    dead_ = static_cast<bool>(r.first);
+    return !r.first;
+  }
+
   /// "HTTP/1.1 <status> <reason>" and the headers (append_header_lines: the writer owns the
   /// framing headers), without the final CRLF.
   std::string response_head(int status, const Headers& headers) const {

@@ -80,7 +80,7 @@ class Stmt {
   /// Clears bindings and rewinds. A SELECT left mid-way holds a read snapshot open (stale
   /// reads, and WAL checkpoints cannot pass it), so every use ends with a reset; see Scope.
   void reset();
-  /// Rewinds and keeps the bindings (see RebindScope).
+  /// Rewinds and keeps the bindings (see Scope::Bindings::Rebound).
   void rewind();
 
   // Columns are 0-based. NULL reads as 0 / "".
@@ -94,28 +94,25 @@ class Stmt {
   /// Resets the statement when leaving a scope, whether by return or by exception.
   class Scope {
    public:
-    explicit Scope(Stmt& s) : s_(s) {}
-    ~Scope() { s_.reset(); }
+    /// Rebound: every parameter is bound before each step (the ledger's inserts), so the
+    /// statement rewinds without clearing its bindings. Clearing 480 parameters of a 16-row
+    /// insert, only to bind them all again, was ~5% of a ledger row's cost; the borrowed
+    /// texts left bound dangle until the next bind and are never read.
+    enum class Bindings { Clear, Rebound };
+    explicit Scope(Stmt& s, Bindings b = Bindings::Clear) : s_(s), bindings_(b) {}
+    ~Scope() {
+      if (bindings_ == Bindings::Rebound) {
+        s_.rewind();
+      } else {
+        s_.reset();
+      }
+    }
     Scope(const Scope&) = delete;
     Scope& operator=(const Scope&) = delete;
 
    private:
     Stmt& s_;
-  };
-
-  /// A Scope for a statement whose every parameter is bound before each step (the ledger's
-  /// inserts): it rewinds without clearing the bindings. Clearing 480 parameters of a 16-row
-  /// insert, only to bind them all again, was a tenth of a ledger row's cost. The borrowed
-  /// texts left bound dangle until the next bind and are never read.
-  class RebindScope {
-   public:
-    explicit RebindScope(Stmt& s) : s_(s) {}
-    ~RebindScope() { s_.rewind(); }
-    RebindScope(const RebindScope&) = delete;
-    RebindScope& operator=(const RebindScope&) = delete;
-
-   private:
-    Stmt& s_;
+    Bindings bindings_;
   };
 
  private:

@@ -327,14 +327,14 @@ class SqliteStore final : public Store {
     constexpr int kColumns = static_cast<int>(std::size(kUsageColumns));
     std::size_t i = 0;
     for (; i + kRowsPerInsert <= rows.size(); i += kRowsPerInsert) {
-      Stmt::RebindScope scope(insert_usage_many_);
+      Stmt::Scope scope(insert_usage_many_, Stmt::Scope::Bindings::Rebound);
       for (std::size_t k = 0; k < kRowsPerInsert; ++k) {
         bind_usage(insert_usage_many_, rows[i + k], 1 + static_cast<int>(k) * kColumns);
       }
       insert_usage_many_.step();
     }
     for (; i < rows.size(); ++i) {
-      Stmt::RebindScope scope(insert_usage_);
+      Stmt::Scope scope(insert_usage_, Stmt::Scope::Bindings::Rebound);
       bind_usage(insert_usage_, rows[i]);
       insert_usage_.step();
     }
