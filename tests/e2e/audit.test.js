@@ -45,7 +45,10 @@ const anthropic = (s) => new Anthropic({ baseURL: s.url, apiKey: 'unused', maxRe
 
 /// `sluice audit ARGS...`; resolves {code, stdout, stderr} whatever the exit code.
 function audit(...args) {
-  const r = spawnSync(SLUICE_BIN, ['audit', ...args], { encoding: 'utf8', timeout: 60_000 });
+  // maxBuffer: spawnSync kills a child past 1 MiB of output by default, and an export after a
+  // release build's 1.5 s of load is larger than that.
+  const r = spawnSync(SLUICE_BIN, ['audit', ...args],
+                      { encoding: 'utf8', timeout: 60_000, maxBuffer: 256 * 1024 * 1024 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
