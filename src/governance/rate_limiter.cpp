@@ -33,14 +33,41 @@ RateState state_of(double available, std::int64_t capacity) {
   return st;
 }
 
-std::string seconds_text(std::int64_t ms) {
-  std::string out = std::to_string(ms / 1000);
-  if (const auto frac = ms % 1000; frac != 0) {
-    std::string digits = std::to_string(frac + 1000).substr(1);  // zero-padded to 3
-    while (digits.back() == '0') digits.pop_back();
-    out += '.';
-    out += digits;
+// Whole seconds and up to three decimals, trailing zeros dropped: "1", "1.5", "1.05".
+char* put_seconds(char* out, std::int64_t ms) {
+  out = std::to_chars(out, out + 20, ms / 1000).ptr;
+  if (auto frac = ms % 1000; frac != 0) {
+    *out++ = '.';
+    char digits[3] = {static_cast<char>('0' + frac / 100), static_cast<char>('0' + frac / 10 % 10),
+                      static_cast<char>('0' + frac % 10)};
+    int n = 3;
+    while (digits[n - 1] == '0') --n;
+    out = std::copy(digits, digits + n, out);
   }
+  return out;
+}
+
+// OpenAI's reset format, printed into `out` (at least kDurationChars): see openai_duration.
+constexpr std::size_t kDurationChars = 48;
+char* put_openai_duration(char* out, milliseconds d) {
+  const std::int64_t ms = std::max<std::int64_t>(0, d.count());
+  if (ms < 1000) {
+    out = std::to_chars(out, out + 4, ms).ptr;
+    *out++ = 'm';
+    *out++ = 's';
+    return out;
+  }
+  // Go's time.Duration format past a second: "1.5s", "6m0s", "1h2m3s", "1h0m0.5s".
+  if (ms >= 60000) {
+    if (const auto hours = ms / 3600000; hours > 0) {
+      out = std::to_chars(out, out + 20, hours).ptr;
+      *out++ = 'h';
+    }
+    out = std::to_chars(out, out + 2, ms / 60000 % 60).ptr;
+    *out++ = 'm';
+  }
+  out = put_seconds(out, ms % 60000);
+  *out++ = 's';
   return out;
 }
 
@@ -121,15 +148,11 @@ void RateLimiter::adjust_tokens(std::string_view id, std::int64_t tpm, std::int6
 
 namespace {
 
-std::string decimal(std::int64_t v) {
-  char buf[24];
-  return std::string(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
-}
-
-}  // namespace
-
-void add_rate_headers(const RateDecision& d, http::Headers& headers) {
-  // Names spelled out and values printed with to_chars: this runs for every governed response.
+// Calls emit(name, value) for each header add_rate_headers documents, the values printed
+// into a buffer that lives for the call: one walk for both the Headers and the HeaderLines
+// form.
+template <class Emit>
+void each_rate_header(const RateDecision& d, Emit&& emit) {
   struct Names {
     std::string_view limit;
     std::string_view remaining;
@@ -139,38 +162,41 @@ void add_rate_headers(const RateDecision& d, http::Headers& headers) {
                                    "x-ratelimit-reset-requests"};
   static constexpr Names kTokens{"x-ratelimit-limit-tokens", "x-ratelimit-remaining-tokens",
                                  "x-ratelimit-reset-tokens"};
-  headers.reserve(headers.size() + 8);
-  const auto add = [&](const Names& n, const RateState& st) {
-    headers.push_back({std::string(n.limit), decimal(st.limit)});
-    headers.push_back({std::string(n.remaining), decimal(st.remaining)});
-    headers.push_back({std::string(n.reset), openai_duration(st.reset)});
+  char buf[kDurationChars];
+  const auto number = [&](std::string_view name, std::int64_t v) {
+    emit(name, std::string_view(buf, std::to_chars(buf, buf + sizeof buf, v).ptr));
   };
-  if (d.requests) add(kRequests, *d.requests);
-  if (d.tokens) add(kTokens, *d.tokens);
+  const auto bucket = [&](const Names& n, const RateState& st) {
+    number(n.limit, st.limit);
+    number(n.remaining, st.remaining);
+    emit(n.reset, std::string_view(buf, put_openai_duration(buf, st.reset)));
+  };
+  if (d.requests) bucket(kRequests, *d.requests);
+  if (d.tokens) bucket(kTokens, *d.tokens);
   if (!d.allowed) {
     const auto ms = std::max<std::int64_t>(0, d.retry_after.count());
-    headers.push_back({"retry-after", decimal(std::max<std::int64_t>(1, (ms + 999) / 1000))});
-    headers.push_back({"retry-after-ms", decimal(ms)});
+    number("retry-after", std::max<std::int64_t>(1, (ms + 999) / 1000));
+    number("retry-after-ms", ms);
   }
 }
 
+}  // namespace
+
+void add_rate_headers(const RateDecision& d, http::Headers& headers) {
+  headers.reserve(headers.size() + 8);
+  each_rate_header(d, [&](std::string_view name, std::string_view value) {
+    headers.push_back({std::string(name), std::string(value)});
+  });
+}
+
+void add_rate_lines(const RateDecision& d, http::HeaderLines& lines) {
+  each_rate_header(
+      d, [&](std::string_view name, std::string_view value) { lines.add_printed(name, value); });
+}
+
 std::string openai_duration(std::chrono::milliseconds d) {
-  const std::int64_t ms = std::max<std::int64_t>(0, d.count());
-  if (ms < 1000) {
-    // The common case (a bucket with room refills in under a second): one string, no temporary.
-    char buf[8];
-    char* end = std::to_chars(buf, buf + 4, ms).ptr;
-    *end++ = 'm';
-    *end++ = 's';
-    return std::string(buf, end);
-  }
-  if (ms < 60000) return seconds_text(ms) + "s";
-  // Go's time.Duration format, which OpenAI's headers use: "6m0s", "1h2m3s", "1h0m0.5s".
-  std::string out;
-  if (const auto hours = ms / 3600000; hours > 0) out = std::to_string(hours) + "h";
-  out += std::to_string(ms / 60000 % 60) + "m";
-  out += seconds_text(ms % 60000) + "s";
-  return out;
+  char buf[kDurationChars];
+  return std::string(buf, put_openai_duration(buf, d));
 }
 
 }  // namespace sluice::governance

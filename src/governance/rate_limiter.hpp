@@ -63,6 +63,8 @@ class RateLimiter {
 /// Adds x-ratelimit-{limit,remaining,reset}-{requests,tokens} for the buckets in `d`, and
 /// retry-after (whole seconds, at least 1) and retry-after-ms when it was refused.
 void add_rate_headers(const RateDecision& d, http::Headers& headers);
+/// The same headers as rendered lines, for a response's fixed set (http::HeaderLines).
+void add_rate_lines(const RateDecision& d, http::HeaderLines& lines);
 /// OpenAI's reset format: "250ms", "1s", "1.5s", "6m0s", "1h2m3s".
 std::string openai_duration(std::chrono::milliseconds d);
 

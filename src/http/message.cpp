@@ -129,6 +129,10 @@ std::optional<std::string> query_param(std::string_view query, std::string_view 
 
 void append_header_lines(std::string& out, const Headers& headers) {
   for (const auto& h : headers) {
+    if (is_rendered_lines(h)) {
+      out += h.value;
+      continue;
+    }
     if (h.name.empty() || framing_header(h.name) || !plain_name(h.name) || !single_line(h.value)) {
       continue;
     }
@@ -143,6 +147,29 @@ void append_header_lines(std::string& out, const Headers& headers) {
     *p++ = '\r';
     *p = '\n';
   }
+}
+
+bool HeaderLines::add(std::string_view name, std::string_view value) {
+  if (!single_line(value)) return false;
+  add_printed(name, value);
+  return true;
+}
+
+void HeaderLines::spill(std::string_view name, std::string_view value) {
+  if (!spilled_) {
+    spill_.assign(buf_, size_);
+    size_ = 0;
+    spilled_ = true;
+  }
+  spill_.append(name).append(": ", 2).append(value).append("\r\n", 2);
+}
+
+Header HeaderLines::take() {
+  Header h{std::string(), spilled_ ? std::move(spill_) : std::string(buf_, size_), true};
+  size_ = 0;
+  spilled_ = false;
+  spill_.clear();
+  return h;
 }
 
 const std::string* find_header(const Headers& headers, std::string_view lower_name) {

@@ -152,7 +152,10 @@ class CouncilWriter final : public http::ResponseWriter {
     core::GatewayError err{core::ErrorKind::PermissionDenied, out.message, "", "council_rejected"};
     http::Headers h;
     for (const auto& hd : held) {
-      if (hd.name.starts_with("x-sluice-") || hd.name.starts_with("x-ratelimit-")) h.push_back(hd);
+      if (http::is_rendered_lines(hd) || hd.name.starts_with("x-sluice-") ||
+          hd.name.starts_with("x-ratelimit-")) {
+        h.push_back(hd);
+      }
     }
     h.push_back({"content-type", "application/json"});
     http::set_header(h, kHeader, out.header);

@@ -65,31 +65,34 @@ Pipeline make_default_pipeline() {
 }
 
 void add_sluice_headers(const Exchange& ex, http::Headers& headers) {
-  // Up to seven of ours, six rate-limit ones and the governance ones: one growth, not a move
-  // of every header per push.
-  headers.reserve(headers.size() + 13 + ex.governance_headers.size());
-  headers.push_back({"x-sluice-request-id", ex.request_id});
+  // Rendered as lines into one string: thirteen Header pairs (most names past the small-string
+  // size) were ~8k instructions of a governed request, an eighth of it.
+  http::HeaderLines lines;
+  lines.add_printed("x-sluice-request-id", ex.request_id);
   if (ex.target) {
-    headers.push_back({"x-sluice-model", ex.target->model});
-    headers.push_back({"x-sluice-provider", ex.target->provider->config.name});
+    // A direct target's model is the client's text: checked like any value from a request.
+    lines.add("x-sluice-model", ex.target->model);
+    lines.add("x-sluice-provider", ex.target->provider->config.name);
   }
   if (ex.resolution && ex.resolution->route) {
-    headers.push_back({"x-sluice-route", ex.resolution->model});
+    lines.add("x-sluice-route", ex.resolution->model);
   } else if (ex.target) {
-    headers.push_back({"x-sluice-route", ex.target->label()});
+    lines.add("x-sluice-route", ex.target->label());
   }
-  if (ex.attempts > 0) headers.push_back({"x-sluice-attempts", std::to_string(ex.attempts)});
-  if (!ex.fallback_reason.empty()) {
-    headers.push_back({"x-sluice-fallback-reason", ex.fallback_reason});
+  char number[48];
+  if (ex.attempts > 0) {
+    lines.add_printed(
+        "x-sluice-attempts",
+        std::string_view(number, std::to_chars(number, number + sizeof number, ex.attempts).ptr));
   }
+  if (!ex.fallback_reason.empty()) lines.add("x-sluice-fallback-reason", ex.fallback_reason);
   if (ex.usage && ex.target && ex.target->info) {
     // to_chars, not fmt::format: printf's "%.6f" at a fifth of the instructions.
     // A cost past 10^40 dollars does not fit and is not sent.
-    char cost[48];
-    const auto [end, ec] =
-        std::to_chars(cost, cost + sizeof cost, governance::cost_usd(*ex.target->info, *ex.usage),
-                      std::chars_format::fixed, 6);
-    if (ec == std::errc()) headers.push_back({"x-sluice-cost-usd", std::string(cost, end)});
+    const auto [end, ec] = std::to_chars(number, number + sizeof number,
+                                         governance::cost_usd(*ex.target->info, *ex.usage),
+                                         std::chars_format::fixed, 6);
+    if (ec == std::errc()) lines.add_printed("x-sluice-cost-usd", std::string_view(number, end));
   }
   // The key's own limits replace the provider's: those describe sluice's account, not the
   // caller's allowance. (A rate refusal brings its bucket's headers in `headers` and has no
@@ -97,8 +100,10 @@ void add_sluice_headers(const Exchange& ex, http::Headers& headers) {
   if (ex.key_rate) {
     std::erase_if(headers,
                   [](const http::Header& h) { return h.name.starts_with("x-ratelimit-"); });
-    governance::add_rate_headers(*ex.key_rate, headers);
+    governance::add_rate_lines(*ex.key_rate, lines);
   }
+  headers.reserve(headers.size() + 1 + ex.governance_headers.size());
+  headers.push_back(lines.take());
   headers.insert(headers.end(), ex.governance_headers.begin(), ex.governance_headers.end());
 }
 

@@ -21,6 +21,42 @@ TEST(HeaderLines, WritesFieldsAndDropsFramingAndInjection) {
   EXPECT_EQ(out, "content-type: application/json\r\nx-sluice-route: coding\r\n");
 }
 
+// The gateway's own headers are printed ahead as one block: written where it stands among the
+// others, a value from a request with a line break left out, and past the stack buffer the
+// lines spill to the heap without losing any.
+TEST(HeaderLines, ARenderedBlockIsWrittenAsItsLines) {
+  HeaderLines lines;
+  EXPECT_TRUE(lines.empty());
+  lines.add_printed("x-sluice-attempts", "1");
+  EXPECT_TRUE(lines.add("x-sluice-model", "gpt-5"));
+  EXPECT_FALSE(lines.add("x-sluice-route", "a\r\nx-injected: 1"));
+  EXPECT_FALSE(lines.add("x-sluice-route", "a\nb"));
+  const Headers h{{"content-type", "application/json"}, lines.take(), {"x-after", "2"}};
+  EXPECT_TRUE(lines.empty());
+  EXPECT_TRUE(is_rendered_lines(h[1]));
+  EXPECT_EQ(find_header(h, "x-sluice-model"), nullptr) << "lookups do not see inside the block";
+  std::string out;
+  append_header_lines(out, h);
+  EXPECT_EQ(out,
+            "content-type: application/json\r\nx-sluice-attempts: 1\r\n"
+            "x-sluice-model: gpt-5\r\nx-after: 2\r\n");
+
+  std::string expected;
+  for (int i = 0; i < 40; ++i) {
+    const std::string value(i, 'v');
+    lines.add_printed("x-n" + std::to_string(i), value);
+    expected += "x-n" + std::to_string(i) + ": " + value + "\r\n";
+  }
+  ASSERT_GT(expected.size(), 768u);
+  out.clear();
+  append_header_lines(out, {lines.take()});
+  EXPECT_EQ(out, expected);
+  // Only take() makes a block: a field that merely looks odd is dropped as before.
+  out.clear();
+  append_header_lines(out, {{"\n", "x: 1\r\n"}, {"", "x: 1\r\n"}});
+  EXPECT_EQ(out, "");
+}
+
 // Names and values are checked 16 bytes at a time: a bad byte is caught at every position, in
 // a whole block and in the padded tail, and a clean header of any length is kept.
 TEST(HeaderLines, ABadByteIsCaughtAtEveryPositionOfNamesAndValues) {
