@@ -17,6 +17,7 @@
 #include "store/migrations.hpp"
 #include "store/sqlite_audit.hpp"
 #include "store/sqlite_db.hpp"
+#include "store/sqlite_usage.hpp"
 #include "store/store.hpp"
 
 namespace sluice::store {
@@ -41,11 +42,6 @@ constexpr std::string_view kUsageColumns[] = {
     "latency_ms", "ttfb_ms", "status", "attempts", "intent", "risk", "blast_radius", "tags",
     "findings", "council_of"};
 
-// Usage rows a multi-row insert carries (30 columns: 480 parameters, SQLite allows 32,766).
-// One statement per 16 rows skips the per-statement work (step, reset, clear_bindings, the
-// program's prologue) for 15 of them.
-constexpr std::size_t kRowsPerInsert = 16;
-
 constexpr std::string_view kCouncilColumns[] = {
     "request_id", "time_ms", "key_id", "mode", "status", "decision", "detail"};
 // clang-format on
@@ -68,14 +64,10 @@ std::string select_sql(std::string_view table, Columns cols) {
   return "SELECT " + column_list(cols) + " FROM " + std::string(table);
 }
 
-std::string insert_sql(std::string_view table, Columns cols, std::size_t rows = 1) {
-  std::string sql = "INSERT INTO " + std::string(table) + " (" + column_list(cols) + ") VALUES ";
-  for (std::size_t r = 0; r < rows; ++r) {
-    sql += r ? ", (" : "(";
-    for (std::size_t i = 0; i < cols.size(); ++i) sql += i ? ", ?" : "?";
-    sql += ")";
-  }
-  return sql;
+std::string insert_sql(std::string_view table, Columns cols) {
+  std::string sql = "INSERT INTO " + std::string(table) + " (" + column_list(cols) + ") VALUES (";
+  for (std::size_t i = 0; i < cols.size(); ++i) sql += i ? ", ?" : "?";
+  return sql + ")";
 }
 
 // Replaces every column but the key; `excluded` is spelled the same in PostgreSQL.
@@ -123,20 +115,6 @@ KeyRecord read_key(const Stmt& s) {
   k.rotated_ms = s.int64(c++);
   k.role = s.text(c++);
   return k;
-}
-
-/// `r` outlives the insert (the caller steps and resets within its scope), so its strings are
-/// bound without a copy; the joined lists are temporaries and are copied.
-// Binds one row at parameters first.. (1 for the single-row insert; the k-th row of the
-// multi-row insert starts at 1 + k * the column count).
-void bind_usage(Stmt& s, const UsageRow& r, int first = 1) {
-  const auto b = [](const std::string& v) { return Stmt::borrow(v); };
-  s.bind_from(first, b(r.request_id), r.time_ms, b(r.day), b(r.key_id), b(r.key_name), b(r.user),
-              b(r.team), b(r.project), b(r.wire), b(r.requested_model), b(r.served_model),
-              b(r.provider), b(r.route), r.input_tokens, r.output_tokens, r.cached_tokens,
-              r.cache_write_tokens, r.reasoning_tokens, r.cost_usd, r.estimated ? 1 : 0,
-              r.latency_ms, r.ttfb_ms, r.status, r.attempts, b(r.intent), r.risk, r.blast_radius,
-              core::join(r.tags, ","), core::join(r.findings, ","), b(r.council_of));
 }
 
 UsageRow read_usage(const Stmt& s) {
@@ -219,39 +197,9 @@ const char* scope_column(SpendScope scope) {
 }
 
 constexpr std::int64_t kHourMs = 3'600'000;
-std::int64_t hour_of(std::int64_t ms) {
-  return ms - ((ms % kHourMs) + kHourMs) % kHourMs;
-}
 bool on_hour(std::int64_t ms) {
   return ms % kHourMs == 0;
 }
-
-struct HourKey {
-  std::int64_t hour_ms;
-  std::string_view key_id, key_name, user, team, project, model;
-  auto operator<=>(const HourKey&) const = default;
-};
-struct HourTotals {
-  std::string_view day;
-  std::int64_t requests = 0, input = 0, output = 0, cached = 0, reasoning = 0;
-  double cost = 0;
-  std::int64_t estimated = 0, errors = 0;
-};
-
-// Adds a batch's group to its hour; `excluded` is spelled the same in PostgreSQL.
-constexpr const char* kUpsertHour =
-    "INSERT INTO usage_hourly (hour_ms, day, key_id, key_name, user_name, team, project,"
-    " served_model, requests, input_tokens, output_tokens, cached_tokens, reasoning_tokens,"
-    " cost_usd, estimated, errors) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-    " ON CONFLICT (hour_ms, key_id, key_name, user_name, team, project, served_model) DO UPDATE"
-    " SET requests = usage_hourly.requests + excluded.requests,"
-    " input_tokens = usage_hourly.input_tokens + excluded.input_tokens,"
-    " output_tokens = usage_hourly.output_tokens + excluded.output_tokens,"
-    " cached_tokens = usage_hourly.cached_tokens + excluded.cached_tokens,"
-    " reasoning_tokens = usage_hourly.reasoning_tokens + excluded.reasoning_tokens,"
-    " cost_usd = usage_hourly.cost_usd + excluded.cost_usd,"
-    " estimated = usage_hourly.estimated + excluded.estimated,"
-    " errors = usage_hourly.errors + excluded.errors";
 
 // The statements prepared at construction need the tables, so migrations run first.
 sqlite::Db& migrated(sqlite::Db& db) {
@@ -263,9 +211,7 @@ class SqliteStore final : public Store {
  public:
   explicit SqliteStore(const std::string& path)
       : db_(path),
-        insert_usage_(migrated(db_), insert_sql("usage", kUsageColumns)),
-        insert_usage_many_(db_, insert_sql("usage", kUsageColumns, kRowsPerInsert)),
-        upsert_hour_(db_, kUpsertHour),
+        usage_(migrated(db_)),
         generation_(db_, "SELECT value FROM meta WHERE name = 'keys_generation'"),
         audit_(db_) {}
 
@@ -304,49 +250,7 @@ class SqliteStore final : public Store {
     return generation_.step() ? generation_.int64(0) : 0;
   }
 
-  void append_usage(std::span<const UsageRow> rows) override {
-    if (rows.empty()) return;
-    // A batch is mostly a few keys and models: one rollup upsert per (hour, who, model).
-    std::map<HourKey, HourTotals> hours;
-    for (const UsageRow& r : rows) {
-      auto& h = hours[HourKey{hour_of(r.time_ms), r.key_id, r.key_name, r.user, r.team, r.project,
-                              r.served_model}];
-      if (h.day.empty()) h.day = r.day;
-      ++h.requests;
-      h.input += r.input_tokens;
-      h.output += r.output_tokens;
-      h.cached += r.cached_tokens;
-      h.reasoning += r.reasoning_tokens;
-      h.cost += r.cost_usd;
-      h.estimated += r.estimated ? 1 : 0;
-      h.errors += r.status >= 400 ? 1 : 0;
-    }
-    Transaction tx(db_);
-    // kRowsPerInsert rows a statement while the batch has them: one step, reset and
-    // clear_bindings for all of them; the rest one by one.
-    constexpr int kColumns = static_cast<int>(std::size(kUsageColumns));
-    std::size_t i = 0;
-    for (; i + kRowsPerInsert <= rows.size(); i += kRowsPerInsert) {
-      Stmt::Scope scope(insert_usage_many_, Stmt::Scope::Bindings::Rebound);
-      for (std::size_t k = 0; k < kRowsPerInsert; ++k) {
-        bind_usage(insert_usage_many_, rows[i + k], 1 + static_cast<int>(k) * kColumns);
-      }
-      insert_usage_many_.step();
-    }
-    for (; i < rows.size(); ++i) {
-      Stmt::Scope scope(insert_usage_, Stmt::Scope::Bindings::Rebound);
-      bind_usage(insert_usage_, rows[i]);
-      insert_usage_.step();
-    }
-    for (const auto& [k, h] : hours) {
-      Stmt::Scope scope(upsert_hour_);
-      upsert_hour_.bind_all(k.hour_ms, h.day, k.key_id, k.key_name, k.user, k.team, k.project,
-                            k.model, h.requests, h.input, h.output, h.cached, h.reasoning, h.cost,
-                            h.estimated, h.errors);
-      upsert_hour_.step();
-    }
-    tx.commit();
-  }
+  void append_usage(std::span<const UsageRow> rows) override { usage_.append(rows); }
 
   std::vector<UsageRow> usage_rows(const UsageQuery& q) override {
     Stmt s(db_, select_sql("usage", kUsageColumns) +
@@ -531,9 +435,7 @@ class SqliteStore final : public Store {
 
  private:
   sqlite::Db db_;  // declared first: the statements below must be finalized before it closes
-  Stmt insert_usage_;
-  Stmt insert_usage_many_;
-  Stmt upsert_hour_;
+  sqlite::UsageWriter usage_;
   Stmt generation_;
   sqlite::AuditTables audit_;
 };

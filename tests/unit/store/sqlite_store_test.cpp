@@ -365,12 +365,13 @@ TEST_F(SqliteStore, AppendsAThousandRowsInOneCall) {
   EXPECT_NEAR(s->spend_since(SpendScope::Org, "", 0), 2.0, 1e-9);
 }
 
-// 37 rows: two 16-row inserts and five single ones. Every column of every row comes back as
-// written, in order (a parameter offset off by one would shift columns between rows).
+// 107 rows: a 64-row insert, two of 16, two of 4 and three single ones. Every column of every
+// row comes back as written, in order (a parameter offset off by one would shift columns
+// between rows, a wrong usage_dims id would swap who and what between them).
 TEST_F(SqliteStore, ManyRowInsertsKeepEveryColumnOfEveryRow) {
   auto s = open_sqlite(db_path());
   std::vector<UsageRow> rows;
-  for (int i = 0; i < 37; ++i) {
+  for (int i = 0; i < 107; ++i) {
     UsageRow r =
         usage("req" + std::to_string(i), 1000 + i, "key" + std::to_string(i % 3), 0.001 * (i + 1));
     r.user = "user" + std::to_string(i);
@@ -392,6 +393,81 @@ TEST_F(SqliteStore, ManyRowInsertsKeepEveryColumnOfEveryRow) {
     SCOPED_TRACE(i);
     expect_usage_eq(got[i], rows[i]);
   }
+}
+
+// A row's who and what (key, user, team, project, wire, models, provider, route, intent,
+// council) is kept once per distinct combination, also when two connections write the same
+// one; the rows read back whole either way.
+TEST_F(SqliteStore, RowsThatShareWhoAndWhatShareOneDimsRow) {
+  std::vector<UsageRow> rows;
+  for (int i = 0; i < 40; ++i) {
+    UsageRow r = usage("req" + std::to_string(i), 1000 + i, "key" + std::to_string(i % 3), 0.01);
+    r.served_model = i % 2 ? "gpt-5" : "claude";
+    rows.push_back(std::move(r));
+  }
+  auto gateway = open_sqlite(db_path());
+  auto other = open_sqlite(db_path());
+  gateway->append_usage(std::span(rows).first(10));
+  EXPECT_EQ(count(db_path(), "SELECT COUNT(*) FROM usage_dims"), 6);  // 3 keys x 2 models
+  other->append_usage(std::span(rows).subspan(10, 20));               // knows none of the ids
+  gateway->append_usage(std::span(rows).subspan(30));
+  EXPECT_EQ(count(db_path(), "SELECT COUNT(*) FROM usage_dims"), 6);
+  EXPECT_EQ(count(db_path(), "SELECT COUNT(*) FROM usage_rows"), 40);
+  const auto got = gateway->usage_rows({});
+  ASSERT_EQ(got.size(), rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    SCOPED_TRACE(i);
+    expect_usage_eq(got[i], rows[i]);
+  }
+}
+
+// A ledger written before version 7 (one wide usage table) reads back whole through the view.
+TEST_F(SqliteStore, Version7MovesTheWideLedgerIntoRowsAndDims) {
+  {
+    sqlite::Db db(db_path());
+    db.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_ms BIGINT)");
+    for (const Migration& m : migrations()) {
+      if (m.version > 6) break;
+      db.exec(m.sql);
+      if (m.then) m.then(db);
+      const auto mark =
+          "INSERT INTO schema_migrations VALUES (" + std::to_string(m.version) + ", 0)";
+      db.exec(mark.c_str());
+    }
+    for (int i = 0; i < 3; ++i) {
+      const auto row = "INSERT INTO usage VALUES ('req" + std::to_string(i) + "', " +
+                       std::to_string(10 + i) +
+                       ", '1970-01-01', 'key_a', 'a', 'u', 't', 'pr', 'anthropic', 'm', 'm" +
+                       std::to_string(i % 2) +
+                       "', 'p', 'r', 1, 2, 3, 4, 5, 0.5, 1, 10, 5, 200, 1, 'edit', 0.25, 7, "
+                       "'x,y', 'email=1', '')";
+      db.exec(row.c_str());
+    }
+  }
+  auto s = open_sqlite(db_path());
+  EXPECT_EQ(count(db_path(), "SELECT COUNT(*) FROM usage_dims"), 2);
+  const auto rows = s->usage_rows({});
+  ASSERT_EQ(rows.size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    SCOPED_TRACE(i);
+    const auto& r = rows[static_cast<std::size_t>(i)];
+    EXPECT_EQ(r.request_id, "req" + std::to_string(i));
+    EXPECT_EQ(r.time_ms, 10 + i);
+    EXPECT_EQ(r.day, "1970-01-01");
+    EXPECT_EQ(r.key_id, "key_a");
+    EXPECT_EQ(r.team, "t");
+    EXPECT_EQ(r.served_model, "m" + std::to_string(i % 2));
+    EXPECT_EQ(r.cache_write_tokens, 4);
+    EXPECT_EQ(r.reasoning_tokens, 5);
+    EXPECT_TRUE(r.estimated);
+    EXPECT_EQ(r.intent, "edit");
+    EXPECT_EQ(r.risk, 0.25);
+    EXPECT_EQ(r.blast_radius, 7);
+    EXPECT_EQ(r.tags, (std::vector<std::string>{"x", "y"}));
+    EXPECT_EQ(r.findings, (std::vector<std::string>{"email=1"}));
+  }
+  // Not on an hour: the raw rows answer, through the view.
+  EXPECT_NEAR(s->spend_since(SpendScope::Team, "t", 1), 1.5, 1e-12);
 }
 
 // Six rows over two days; the expected sums below are worked out by hand.
