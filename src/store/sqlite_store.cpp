@@ -15,6 +15,7 @@
 #include "core/text.hpp"
 #include "store/audit_chain.hpp"
 #include "store/migrations.hpp"
+#include "store/sql_text.hpp"
 #include "store/sqlite_audit.hpp"
 #include "store/sqlite_db.hpp"
 #include "store/sqlite_usage.hpp"
@@ -26,7 +27,8 @@ namespace {
 using sqlite::Stmt;
 using sqlite::Transaction;
 
-using Columns = std::span<const std::string_view>;
+using sql::column_list;
+using sql::Columns;
 
 // In the order bind_*() binds and read_*() reads them.
 // clang-format off
@@ -51,23 +53,13 @@ constexpr std::string_view kEventColumns[] = {"time_ms", "kind", "scope", "detai
 constexpr std::string_view kProviderColumns[] = {"name", "type", "base_url", "sealed_key",
                                                  "created_ms"};
 
-std::string column_list(Columns cols) {
-  std::string out;
-  for (auto c : cols) {
-    if (!out.empty()) out += ", ";
-    out += c;
-  }
-  return out;
-}
-
 std::string select_sql(std::string_view table, Columns cols) {
   return "SELECT " + column_list(cols) + " FROM " + std::string(table);
 }
 
 std::string insert_sql(std::string_view table, Columns cols) {
-  std::string sql = "INSERT INTO " + std::string(table) + " (" + column_list(cols) + ") VALUES (";
-  for (std::size_t i = 0; i < cols.size(); ++i) sql += i ? ", ?" : "?";
-  return sql + ")";
+  return "INSERT INTO " + std::string(table) + " (" + column_list(cols) + ") VALUES (" +
+         sql::placeholders(cols.size()) + ")";
 }
 
 // Replaces every column but the key; `excluded` is spelled the same in PostgreSQL.
@@ -196,9 +188,8 @@ const char* scope_column(SpendScope scope) {
   return nullptr;
 }
 
-constexpr std::int64_t kHourMs = 3'600'000;
 bool on_hour(std::int64_t ms) {
-  return ms % kHourMs == 0;
+  return ms % sqlite::kHourMs == 0;
 }
 
 // The statements prepared at construction need the tables, so migrations run first.

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "core/text.hpp"
+#include "store/sql_text.hpp"
 
 namespace sluice::store::sqlite {
 namespace {
@@ -36,31 +37,14 @@ std::array<std::string_view, 12> dims_fields(const UsageRow& r) {
 // over rather than grow.
 constexpr std::size_t kMaxCachedDims = 65536;
 
-std::string columns(std::span<const std::string_view> cols, std::string_view sep,
-                    std::string_view suffix = "") {
-  std::string out;
-  for (auto c : cols) {
-    if (!out.empty()) out += sep;
-    out += c;
-    out += suffix;
-  }
-  return out;
-}
-
-std::string placeholders(std::size_t n) {
-  std::string out;
-  for (std::size_t i = 0; i < n; ++i) out += i ? ", ?" : "?";
-  return out;
-}
-
 std::string insert_rows_sql(std::size_t rows) {
-  std::string sql = "INSERT INTO usage_rows (" + columns(kRowColumns, ", ") + ") VALUES ";
+  std::string text = "INSERT INTO usage_rows (" + sql::column_list(kRowColumns) + ") VALUES ";
   for (std::size_t r = 0; r < rows; ++r) {
-    sql += r ? ", (" : "(";
-    sql += placeholders(std::size(kRowColumns));
-    sql += ")";
+    text += r ? ", (" : "(";
+    text += sql::placeholders(std::size(kRowColumns));
+    text += ")";
   }
-  return sql;
+  return text;
 }
 
 // `r` outlives the insert (the caller steps and resets within its scope), so its strings are
@@ -79,7 +63,6 @@ void bind_dims(Stmt& s, const UsageRow& r) {
   for (std::string_view f : dims_fields(r)) s.bind(i++, Stmt::borrow(f));
 }
 
-constexpr std::int64_t kHourMs = 3'600'000;
 std::int64_t hour_of(std::int64_t ms) {
   return ms - ((ms % kHourMs) + kHourMs) % kHourMs;
 }
@@ -121,10 +104,11 @@ UsageWriter::UsageWriter(Db& db)
                    Stmt(db, insert_rows_sql(kRowsPerInsert[3]))},
       // DO NOTHING RETURNING: no row when another connection added the same combination
       // first; select_dims_ then finds it.
-      insert_dims_(db, "INSERT INTO usage_dims (" + columns(kDimsColumns, ", ") + ") VALUES (" +
-                           placeholders(std::size(kDimsColumns)) +
+      insert_dims_(db, "INSERT INTO usage_dims (" + sql::column_list(kDimsColumns) + ") VALUES (" +
+                           sql::placeholders(std::size(kDimsColumns)) +
                            ") ON CONFLICT DO NOTHING RETURNING id"),
-      select_dims_(db, "SELECT id FROM usage_dims WHERE " + columns(kDimsColumns, " AND ", " = ?")),
+      select_dims_(
+          db, "SELECT id FROM usage_dims WHERE " + sql::column_list(kDimsColumns, " AND ", " = ?")),
       upsert_hour_(db, kUpsertHour) {}
 
 void UsageWriter::append(std::span<const UsageRow> rows) {

@@ -15,6 +15,9 @@
 
 namespace sluice::store::sqlite {
 
+/// The hourly rollup's hour (usage_hourly.hour_ms): a range on whole hours is answered by it.
+constexpr std::int64_t kHourMs = 3'600'000;
+
 class UsageWriter {
  public:
   /// `db` is migrated and outlives the writer. One thread at a time.
