@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <barrier>
+#include <cstdint>
 #include <string>
 #include <thread>
 #include <vector>
@@ -52,32 +54,37 @@ TEST(KeyRegistry, ARevocationIsSeenByTheNextLookupOnAThreadThatCachedTheKey) {
   EXPECT_FALSE(reg.find(secret));
 }
 
+// The same four threads look the key up before and after the reload: each has it in its own
+// cache by then, and none may answer from it.
 TEST(KeyRegistry, ARevocationIsSeenOnEveryThread) {
   const auto secret = generate_key();
   KeyRegistry reg;
   auto rec = record("carol", secret);
   reg.load({rec}, false);
+  constexpr std::size_t kThreads = 4;
+  std::vector<std::int64_t> before(kThreads, -2);
+  std::vector<std::int64_t> after(kThreads, -2);
+  std::barrier sync(kThreads + 1);
   std::vector<std::thread> threads;
-  std::vector<int> cached(4, 0);
-  for (std::size_t t = 0; t < cached.size(); ++t) {
-    threads.emplace_back([&, t] { cached[t] = reg.find(secret) ? 1 : 0; });
-  }
-  for (auto& th : threads) th.join();
-  EXPECT_EQ(cached, std::vector<int>(4, 1));
-
-  // Threads that cached the key before must not answer from their cache after the reload.
-  rec.revoked_ms = 42;
-  reg.load({rec}, false);
-  std::vector<std::int64_t> seen(4, 0);
-  threads.clear();
-  for (std::size_t t = 0; t < seen.size(); ++t) {
+  for (std::size_t t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
-      const auto k = reg.find(secret);
-      seen[t] = k ? k->record.revoked_ms : -1;
+      const auto revoked = [&] {
+        const auto k = reg.find(secret);
+        return k ? k->record.revoked_ms : -1;
+      };
+      before[t] = revoked();
+      sync.arrive_and_wait();  // every thread has cached the key
+      sync.arrive_and_wait();  // the reload is done
+      after[t] = revoked();
     });
   }
+  sync.arrive_and_wait();
+  rec.revoked_ms = 42;
+  reg.load({rec}, false);
+  sync.arrive_and_wait();
   for (auto& th : threads) th.join();
-  EXPECT_EQ(seen, std::vector<std::int64_t>(4, 42));
+  EXPECT_EQ(before, std::vector<std::int64_t>(kThreads, 0));
+  EXPECT_EQ(after, std::vector<std::int64_t>(kThreads, 42));
 }
 
 TEST(KeyRegistry, TwoRegistriesDoNotAnswerForEachOther) {

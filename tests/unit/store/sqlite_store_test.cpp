@@ -22,6 +22,19 @@ namespace fs = std::filesystem;
 
 class SqliteStore : public test_support::TempDirTest {};
 
+// A database as a sluice of schema `version` left it: the migrations up to it, applied and
+// recorded as migrate() does.
+void migrate_to(sqlite::Db& db, int version) {
+  db.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_ms BIGINT)");
+  for (const Migration& m : migrations()) {
+    if (m.version > version) break;
+    db.exec(m.sql);
+    if (m.then) m.then(db);
+    const auto mark = "INSERT INTO schema_migrations VALUES (" + std::to_string(m.version) + ", 0)";
+    db.exec(mark.c_str());
+  }
+}
+
 std::int64_t count(const std::string& path, const char* sql) {
   sqlite::Db db(path);
   sqlite::Stmt s(db, sql);
@@ -136,15 +149,7 @@ TEST_F(SqliteStore, MigrationsRunOnceAcrossOpens) {
 TEST_F(SqliteStore, Version4KeepsEarlierKeysAndRows) {
   {
     sqlite::Db db(db_path());
-    db.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_ms BIGINT)");
-    for (const Migration& m : migrations()) {
-      if (m.version > 3) break;
-      db.exec(m.sql);
-      if (m.then) m.then(db);
-      const auto mark =
-          "INSERT INTO schema_migrations VALUES (" + std::to_string(m.version) + ", 0)";
-      db.exec(mark.c_str());
-    }
+    migrate_to(db, 3);
     db.exec(
         "INSERT INTO keys VALUES ('key_old', 'old', 'h', 'p', 'u', 't', 'pr', '', 0, '', 'block', "
         "0, 0, '', '', 0, 1, 0, 0, 0)");
@@ -421,19 +426,33 @@ TEST_F(SqliteStore, RowsThatShareWhoAndWhatShareOneDimsRow) {
   }
 }
 
+// A batch that fails after adding a new combination rolls the combination back with it; the
+// writer must not keep its id, or the rows of the next batch would name a usage_dims row that
+// does not exist and drop out of the usage view.
+TEST_F(SqliteStore, AFailedBatchLeavesNoStaleDimsId) {
+  auto s = open_sqlite(db_path());
+  {
+    sqlite::Db db(db_path());
+    db.exec(
+        "CREATE TRIGGER refuse_boom BEFORE INSERT ON usage_rows WHEN NEW.request_id = 'boom' "
+        "BEGIN SELECT RAISE(ABORT, 'boom'); END");
+  }
+  UsageRow failing = usage("boom", 1000, "newkey", 0.5);
+  EXPECT_THROW(s->append_usage(std::span(&failing, 1)), StoreError);
+  EXPECT_EQ(count(db_path(), "SELECT COUNT(*) FROM usage_dims"), 0);
+
+  UsageRow next = usage("req_next", 1001, "newkey", 0.25);
+  s->append_usage(std::span(&next, 1));
+  const auto got = s->usage_rows({});
+  ASSERT_EQ(got.size(), 1u);
+  expect_usage_eq(got[0], next);
+}
+
 // A ledger written before version 7 (one wide usage table) reads back whole through the view.
 TEST_F(SqliteStore, Version7MovesTheWideLedgerIntoRowsAndDims) {
   {
     sqlite::Db db(db_path());
-    db.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_ms BIGINT)");
-    for (const Migration& m : migrations()) {
-      if (m.version > 6) break;
-      db.exec(m.sql);
-      if (m.then) m.then(db);
-      const auto mark =
-          "INSERT INTO schema_migrations VALUES (" + std::to_string(m.version) + ", 0)";
-      db.exec(mark.c_str());
-    }
+    migrate_to(db, 6);
     for (int i = 0; i < 3; ++i) {
       const auto row = "INSERT INTO usage VALUES ('req" + std::to_string(i) + "', " +
                        std::to_string(10 + i) +
