@@ -156,18 +156,16 @@ bool HeaderLines::add(std::string_view name, std::string_view value) {
 }
 
 void HeaderLines::spill(std::string_view name, std::string_view value) {
-  if (!spilled_) {
+  if (spill_.empty()) {
     spill_.assign(buf_, size_);
     size_ = 0;
-    spilled_ = true;
   }
   spill_.append(name).append(": ", 2).append(value).append("\r\n", 2);
 }
 
 Header HeaderLines::take() {
-  Header h{std::string(), spilled_ ? std::move(spill_) : std::string(buf_, size_), true};
+  Header h{std::string(), spill_.empty() ? std::string(buf_, size_) : std::move(spill_), true};
   size_ = 0;
-  spilled_ = false;
   spill_.clear();
   return h;
 }

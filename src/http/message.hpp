@@ -35,7 +35,7 @@ class HeaderLines {
   /// The same without the check, for a value sluice printed itself.
   void add_printed(std::string_view name, std::string_view value) {
     const std::size_t need = name.size() + value.size() + 4;
-    if (!spilled_ && size_ + need <= sizeof buf_) {
+    if (spill_.empty() && size_ + need <= sizeof buf_) {
       char* p = buf_ + size_;
       std::memcpy(p, name.data(), name.size());
       p += name.size();
@@ -59,8 +59,7 @@ class HeaderLines {
 
   char buf_[768];
   std::size_t size_ = 0;
-  bool spilled_ = false;
-  std::string spill_;  // past the buffer: everything, from then on
+  std::string spill_;  // once the buffer is past: every line, from then on
 };
 
 /// True for the Header that HeaderLines::take() makes.

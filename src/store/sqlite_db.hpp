@@ -94,9 +94,9 @@ class Stmt {
   /// Resets the statement when leaving a scope, whether by return or by exception.
   class Scope {
    public:
-    /// Rebound: every parameter is bound before each step (the ledger's inserts), so the
-    /// statement rewinds without clearing its bindings. Clearing 480 parameters of a 16-row
-    /// insert, only to bind them all again, was ~5% of a ledger row's cost; the borrowed
+    /// Rebound: every parameter is bound before each step (the ledger's multi-row inserts),
+    /// so the statement rewinds without clearing its bindings. Clearing hundreds of
+    /// parameters only to bind them all again was ~5% of a ledger row's cost; the borrowed
     /// texts left bound dangle until the next bind and are never read.
     enum class Bindings { Clear, Rebound };
     explicit Scope(Stmt& s, Bindings b = Bindings::Clear) : s_(s), bindings_(b) {}
