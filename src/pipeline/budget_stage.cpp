@@ -155,8 +155,8 @@ class BudgetStage final : public Stage {
   // limits the 429 reports: the key's own state, if it let the request through, is dropped.
   static Decision refuse_rate(Exchange& ex, std::string message) {
     ex.key_rate.reset();
-    http::Headers h = ex.governance_headers;
-    ex.governance_headers.clear();
+    http::Headers h = std::move(ex.governance_headers);
+    ex.governance_headers.clear();  // moved-from: empty it for what runs after the refusal
     auto err = rate_limited(std::move(message));
     return Decision::refuse(std::move(err), 0, std::move(h));
   }
