@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include <utility>
+
 #include "core/coarse_clock.hpp"
 #include "core/text.hpp"
 #include "governance/cost.hpp"
