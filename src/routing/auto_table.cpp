@@ -103,6 +103,7 @@ std::shared_ptr<const AutoTable> build_auto(const providers::Snapshot& snap) {
           target.position = position;
           target.info = snap.catalog.find(model);
           target.health = &snap.health->get(p->config.name, p->accounts[a].name, model);
+          target.name_it();
           route->targets.push_back(std::move(target));
         }
         ++position;

@@ -2,10 +2,10 @@
 
 namespace sluice::routing {
 
-std::string Target::label() const {
-  std::string out = provider->config.name + "/" + model;
-  if (provider->accounts.size() > 1) out += "@" + account_config().name;
-  return out;
+void Target::name_it() {
+  label_.clear();
+  label_.append(provider->config.name).append("/").append(model);
+  if (provider->accounts.size() > 1) label_.append("@").append(account_config().name);
 }
 
 const Route* RouteTable::find(std::string_view name) const {
@@ -34,6 +34,7 @@ std::shared_ptr<const RouteTable> build_routes(const providers::Snapshot& snap) 
         target.position = position;
         target.info = snap.catalog.find(t.model);
         target.health = &snap.health->get(p->config.name, p->accounts[a].name, t.model);
+        target.name_it();
         route->targets.push_back(std::move(target));
       }
       ++position;
@@ -63,6 +64,7 @@ std::vector<Target> direct_targets(const providers::Snapshot& snap, const provid
     t.account = a;
     t.info = info;
     t.health = records[a];
+    t.name_it();
     out.push_back(std::move(t));
   }
   return out;

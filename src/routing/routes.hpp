@@ -26,7 +26,14 @@ struct Target {
   TargetHealth* health = nullptr;
 
   const core::AccountConfig& account_config() const { return provider->accounts[account]; }
-  std::string label() const;  // "provider/model" or "provider/model@account"
+  /// "provider/model" or "provider/model@account". Headers, the ledger, attempts and errors
+  /// all name the target by it, several times a request: it is printed once, by name_it().
+  const std::string& label() const { return label_; }
+  /// Call once provider, model and account are set.
+  void name_it();
+
+ private:
+  std::string label_;
 };
 
 struct Route {
