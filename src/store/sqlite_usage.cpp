@@ -21,6 +21,8 @@ constexpr std::string_view kRowColumns[] = {
     "status", "attempts", "risk", "blast_radius", "tags", "findings"};
 // clang-format on
 constexpr int kRowColumnCount = static_cast<int>(std::size(kRowColumns));
+static_assert(kRowColumns[kRowColumnCount - 2] == "tags" &&
+              kRowColumns[kRowColumnCount - 1] == "findings");  // bind_row binds them apart
 constexpr std::size_t kRowsPerInsert[] = {64, 16, 4, 1};
 
 // In the order dims_fields() lists them.
@@ -47,6 +49,16 @@ std::string insert_rows_sql(std::size_t rows) {
   return text;
 }
 
+// Tags and findings are lists joined with commas, and mostly empty: an empty one is bound
+// without a copy (a copied text is an allocation in SQLite, two a row).
+void bind_list(Stmt& s, int i, const std::vector<std::string>& items) {
+  if (items.empty()) {
+    s.bind(i, Stmt::borrow(""));
+  } else {
+    s.bind(i, core::join(items, ","));
+  }
+}
+
 // `r` outlives the insert (the caller steps and resets within its scope), so its strings are
 // bound without a copy; the joined lists are temporaries and are copied. Binds at parameters
 // first.. (the k-th row of a multi-row insert starts at 1 + k * the column count).
@@ -54,8 +66,9 @@ void bind_row(Stmt& s, const UsageRow& r, std::int64_t dims, int first) {
   s.bind_from(first, Stmt::borrow(r.request_id), r.time_ms, Stmt::borrow(r.day), dims,
               r.input_tokens, r.output_tokens, r.cached_tokens, r.cache_write_tokens,
               r.reasoning_tokens, r.cost_usd, r.estimated ? 1 : 0, r.latency_ms, r.ttfb_ms,
-              r.status, r.attempts, r.risk, r.blast_radius, core::join(r.tags, ","),
-              core::join(r.findings, ","));
+              r.status, r.attempts, r.risk, r.blast_radius);
+  bind_list(s, first + kRowColumnCount - 2, r.tags);
+  bind_list(s, first + kRowColumnCount - 1, r.findings);
 }
 
 void bind_dims(Stmt& s, const UsageRow& r) {
@@ -131,7 +144,11 @@ void UsageWriter::append(std::span<const UsageRow> rows) {
   try {
     Transaction tx(db_);
     batch_dims_.clear();
-    for (const UsageRow& r : rows) batch_dims_.push_back(dims_of(r));
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      // Neighbours in a batch are mostly the same caller and model: compared before hashed.
+      const bool as_before = i > 0 && dims_fields(rows[i]) == dims_fields(rows[i - 1]);
+      batch_dims_.push_back(as_before ? batch_dims_.back() : dims_of(rows[i]));
+    }
     std::size_t i = 0;
     for (std::size_t s = 0; s < insert_rows_.size(); ++s) {
       Stmt& insert = insert_rows_[s];
