@@ -119,6 +119,19 @@ TEST(Forwarding, ClientCredentialsAndHopByHopNeverReachTheProvider) {
   EXPECT_EQ(*http::find_header(g, "x-goog-api-key"), "gk");
 }
 
+TEST(Forwarding, EveryHopByHopNameAndNoNeighbourOfOne) {
+  for (std::string_view n :
+       {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
+        "transfer-encoding", "upgrade", "host", "content-length", "proxy-connection", "expect"}) {
+    EXPECT_TRUE(is_hop_by_hop(n)) << n;
+  }
+  // Same lengths as hop-by-hop names, or one letter off: end-to-end, forwarded.
+  for (std::string_view n : {"", "tf", "hose", "accept", "trailers", "connectio", "keep-alivf",
+                             "content-type", "content-lengtH", "x-request-id", "user-agent"}) {
+    EXPECT_FALSE(is_hop_by_hop(n)) << n;
+  }
+}
+
 TEST(Forwarding, BetaAllowlistAndTranslatedHeaders) {
   auto snap = make_snapshot(config_of(R"(providers:
   - {name: a, type: anthropic, base_url: "http://a", betas: [claude-code-20250219, b2]}
