@@ -23,6 +23,7 @@
 
 #include "core/coarse_clock.hpp"
 #include "core/log.hpp"
+#include "http/drained_mark.hpp"
 #include "http/parsers.hpp"
 #include "http/read_parsed.hpp"
 #include "http/service_cache.hpp"
@@ -79,7 +80,8 @@ class PoolService final : public net::execution_context::service {
  public:
   using key_type = PoolService;
   static inline net::execution_context::id id;
-  explicit PoolService(net::execution_context& ctx) : service(ctx) {}
+  explicit PoolService(net::execution_context& ctx)
+      : service(ctx), reactor(net::use_service<net::detail::reactor>(ctx)) {}
   ~PoolService() override { destroyed.fetch_add(1, std::memory_order_relaxed); }
   PoolService(const PoolService&) = delete;
   PoolService& operator=(const PoolService&) = delete;
@@ -91,6 +93,7 @@ class PoolService final : public net::execution_context::service {
   std::unordered_map<std::string, std::deque<ConnPtr>> idle;
   std::unordered_map<std::string, DnsEntry> dns;
   PoolStats stats;
+  net::detail::reactor& reactor;                          // for mark_drained
   static inline std::atomic<std::uint64_t> destroyed{0};  // see cached_service
 };
 
@@ -126,10 +129,15 @@ ConnPtr take_pooled(PoolService& pool, const std::string& key) {
 }
 
 void give_back(const std::string& key, ConnPtr c) {
-  auto& q = pool_of(c->tcp().get_executor()).idle[key];
+  auto& pool = pool_of(c->tcp().get_executor());
+  auto& q = pool.idle[key];
   if (q.size() >= kPoolPerOrigin) return;  // dropping closes it
   c->idle_since = core::coarse_now();
   c->buffer.clear();
+  // The response is complete: the next request's first read waits for the answer's edge
+  // instead of a recv that returns EAGAIN (drained_mark.hpp says why that is sound here). Not
+  // under TLS, whose reads go through OpenSSL's buffer.
+  if (!c->secure) mark_drained(pool.reactor, c->plain->socket());
   q.push_back(std::move(c));
 }
 

@@ -4,12 +4,15 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_future.hpp>
+#include <boost/asio/write.hpp>
 
-#include <thread>
 #include <zstd.h>
+#include <atomic>
+#include <thread>
 
 #include "http/client.hpp"
 #include "http/decompress.hpp"
@@ -35,7 +38,9 @@ class TestServer {
     server_->stop();
     thread_.join();
   }
-  Origin origin() const { return *Origin::parse("http://127.0.0.1:" + std::to_string(server_->port())); }
+  Origin origin() const {
+    return *Origin::parse("http://127.0.0.1:" + std::to_string(server_->port()));
+  }
 
  private:
   std::unique_ptr<Server> server_;
@@ -52,7 +57,9 @@ T run(std::function<net::awaitable<T>()> fn) {
 }
 
 // Braced header lists may not appear in a co_await operand (GCC 12 bug); build them here.
-Headers content_type(const char* v) { return {{"content-type", v}}; }
+Headers content_type(const char* v) {
+  return {{"content-type", v}};
+}
 
 net::awaitable<void> sleep_for(std::chrono::milliseconds d) {
   net::steady_timer t(co_await net::this_coro::executor, d);
@@ -78,6 +85,68 @@ TEST(ClientServer, KeepAlivePoolReusesOneConnection) {
   });
   EXPECT_EQ(stats.created, 1u);
   EXPECT_GE(stats.reused, 4u);
+}
+
+// An upstream that answers each connection once, keep-alive in words, and closes it at once:
+// the FIN follows the answer so closely that both usually come in one readiness edge. The
+// pool takes the connection back as reusable; the next request on it must fail fast (a RST)
+// and be retried on a fresh connection, not wait for an edge that already came.
+TEST(ClientServer, AnUpstreamThatClosesAfterEachAnswerCostsARetryNotAHang) {
+  net::io_context server_ctx;
+  net::ip::tcp::acceptor acceptor(server_ctx, {net::ip::make_address("127.0.0.1"), 0});
+  const auto port = acceptor.local_endpoint().port();
+  constexpr int kRequests = 4;
+  std::atomic<bool> stop{false};
+  std::thread server([&] {
+    for (;;) {
+      boost::system::error_code ec;
+      net::ip::tcp::socket s(server_ctx);
+      acceptor.accept(s, ec);
+      if (ec || stop) return;
+      std::string head;
+      char b[1024];
+      while (head.find("\r\n\r\n") == std::string::npos) {
+        const auto n = s.read_some(net::buffer(b), ec);
+        if (ec) break;
+        head.append(b, n);
+      }
+      if (ec) continue;  // a retried connection that carried no request
+      net::write(s, net::buffer(std::string_view("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")),
+                 ec);
+      s.close(ec);
+    }
+  });
+  const auto origin = *Origin::parse("http://127.0.0.1:" + std::to_string(port));
+  ClientTimeouts within;
+  within.first_byte = 3s;  // a hang shows as a Timeout error, not a stuck test
+  PoolStats stats;
+  auto bodies = run<std::vector<std::string>>([&]() -> net::awaitable<std::vector<std::string>> {
+    std::vector<std::string> out;
+    for (int i = 0; i < kRequests; ++i) {
+      UpstreamRequest r;
+      r.target = "/once";
+      auto res = co_await send_upstream(origin, r, within);
+      if (auto* e = std::get_if<UpstreamError>(&res)) {
+        out.push_back("error: " + e->message);
+        continue;
+      }
+      std::string body;
+      const bool read = co_await std::get<UpstreamResponse>(res).read_all(body, 1024);
+      out.push_back(read ? body : "unread");
+    }
+    stats = pool_stats(co_await net::this_coro::executor);
+    co_return out;
+  });
+  stop = true;
+  {
+    net::ip::tcp::socket wake(server_ctx);  // the server waits in accept()
+    boost::system::error_code ec;
+    wake.connect({net::ip::make_address("127.0.0.1"), port}, ec);
+  }
+  server.join();
+  EXPECT_EQ(bodies, std::vector<std::string>(kRequests, "ok"));
+  EXPECT_EQ(stats.reused, kRequests - 1u);  // each tried the closed connection first
+  EXPECT_EQ(stats.created, kRequests + 0u);
 }
 
 TEST(ClientServer, ChunksArriveAsTheyAreWritten) {
@@ -130,7 +199,8 @@ TEST(ClientServer, FirstByteAndIdleDeadlines) {
     r.target = "/slow-head";
     auto a = co_await send_upstream(srv.origin(), r, t);
     int first = std::holds_alternative<UpstreamError>(a)
-                    ? static_cast<int>(std::get<UpstreamError>(a).kind) : -1;
+                    ? static_cast<int>(std::get<UpstreamError>(a).kind)
+                    : -1;
     r.target = "/gap";
     auto b = co_await send_upstream(srv.origin(), r, t);
     auto& resp = std::get<UpstreamResponse>(b);
@@ -157,9 +227,9 @@ TEST(ClientServer, RefusedConnectionIsAConnectError) {
 TEST(ClientServer, BodyLimitAnswers413WithoutReadingTheBody) {
   ServerOptions o;
   o.max_body_bytes = 1000;
-  TestServer srv([](Request&, ResponseWriter& w) -> net::awaitable<void> {
-    co_await w.send(200, {}, "ok");
-  }, o);
+  TestServer srv(
+      [](Request&, ResponseWriter& w) -> net::awaitable<void> { co_await w.send(200, {}, "ok"); },
+      o);
   auto status = run<int>([&]() -> net::awaitable<int> {
     UpstreamRequest r;
     r.target = "/";
