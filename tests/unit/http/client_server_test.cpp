@@ -12,6 +12,7 @@
 
 #include <zstd.h>
 #include <atomic>
+#include <future>
 #include <thread>
 
 #include "http/client.hpp"
@@ -176,6 +177,54 @@ TEST(ClientServer, ChunksArriveAsTheyAreWritten) {
   // Not coalesced into one read: each chunk was relayed while the server paused.
   ASSERT_EQ(pieces.size(), 3u);
   EXPECT_EQ(pieces[2], "data: 2\n\n");
+}
+
+// A fast stream's chunks come many to a read: read_some hands over all that arrived at once,
+// and a chunk whose size line is cut off does not hold back what came before it.
+TEST(ClientServer, ReadSomeHandsOverEveryBufferedChunkAndHoldsNothingBack) {
+  net::io_context server_ctx;
+  net::ip::tcp::acceptor acceptor(server_ctx, {net::ip::make_address("127.0.0.1"), 0});
+  const auto port = acceptor.local_endpoint().port();
+  std::promise<void> first_piece_read;
+  std::thread server([&] {
+    boost::system::error_code ec;
+    net::ip::tcp::socket s(server_ctx);
+    acceptor.accept(s, ec);
+    std::string head;
+    char b[1024];
+    while (!ec && head.find("\r\n\r\n") == std::string::npos) {
+      head.append(b, s.read_some(net::buffer(b), ec));
+    }
+    net::write(s,
+               net::buffer(std::string_view("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                            "1\r\na\r\n1\r\nb\r\n1\r\nc\r\n3")),
+               ec);
+    // The rest only once the client has what came: a read_some that waited for it would not
+    // return before this gives up.
+    first_piece_read.get_future().wait_for(5s);
+    net::write(s, net::buffer(std::string_view("\r\nxyz\r\n0\r\n\r\n")), ec);
+  });
+  const auto origin = *Origin::parse("http://127.0.0.1:" + std::to_string(port));
+  auto pieces = run<std::vector<std::string>>([&]() -> net::awaitable<std::vector<std::string>> {
+    UpstreamRequest r;
+    r.target = "/chunks";
+    auto res = co_await send_upstream(origin, r, {});
+    auto& resp = std::get<UpstreamResponse>(res);
+    std::vector<std::string> got;
+    std::string piece;
+    bool more = co_await resp.read_some(piece);
+    got.push_back(piece);
+    first_piece_read.set_value();
+    while (more) {
+      piece.clear();
+      more = co_await resp.read_some(piece);
+      if (!piece.empty()) got.push_back(piece);
+    }
+    EXPECT_FALSE(resp.error());
+    co_return got;
+  });
+  server.join();
+  EXPECT_EQ(pieces, (std::vector<std::string>{"abc", "xyz"}));
 }
 
 TEST(ClientServer, FirstByteAndIdleDeadlines) {
