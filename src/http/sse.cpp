@@ -53,7 +53,10 @@ void SseReader::feed(std::string_view chunk, const Sink& sink) {
 void SseReader::line(std::string_view l, const Sink& sink) {
   if (l.empty()) {
     if (has_fields_) sink(cur_);
-    cur_ = {};
+    // Cleared, not replaced: the next event reuses the capacity (an allocation per event).
+    cur_.event.clear();
+    cur_.data.clear();
+    cur_.id.clear();
     has_fields_ = false;
     return;
   }
