@@ -23,8 +23,8 @@
 
 #include "core/coarse_clock.hpp"
 #include "core/log.hpp"
-#include "http/drained_mark.hpp"
 #include "http/parsers.hpp"
+#include "http/reactor_hints.hpp"
 #include "http/read_parsed.hpp"
 #include "http/service_cache.hpp"
 #include "http/upstream_deadlines.hpp"
@@ -135,7 +135,7 @@ void give_back(const std::string& key, ConnPtr c) {
   c->idle_since = core::coarse_now();
   c->buffer.clear();
   // The response is complete: the next request's first read waits for the answer's edge
-  // instead of a recv that returns EAGAIN (drained_mark.hpp says why that is sound here). Not
+  // instead of a recv that returns EAGAIN (reactor_hints.hpp says why that is sound here). Not
   // under TLS, whose reads go through OpenSSL's buffer.
   if (!c->secure) mark_drained(pool.reactor, c->plain->socket());
   q.push_back(std::move(c));

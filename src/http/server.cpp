@@ -28,6 +28,7 @@
 #include "core/log.hpp"
 #include "http/decompress.hpp"
 #include "http/parsers.hpp"
+#include "http/reactor_hints.hpp"
 #include "http/read_parsed.hpp"
 #include "http/session_writer.hpp"
 #include "http/write_now.hpp"
@@ -222,6 +223,7 @@ class ServerImpl final : public Server {
       net::co_spawn(w.ioc, sweep(w), net::detached);
     }
     beast::flat_buffer buffer;
+    auto& reactor = net::use_service<net::detail::reactor>(w.ioc);
     std::string remote;
     {
       error_code ec;
@@ -232,9 +234,11 @@ class ServerImpl final : public Server {
       conn->busy = false;
       if (stopping_) break;
       if (buffer.size() == 0) {
-        // Keep-alive idle: wait for the first byte of the next request.
+        // Keep-alive idle: wait for the first byte of the next request. A short read marks the
+        // socket drained, so this wait after the next answer is epoll's, not a recv that
+        // returns EAGAIN (reactor_hints.hpp).
         conn->expire_after(opts_.idle_timeout);
-        auto [ec, n] = co_await sock.async_read_some(buffer.prepare(8192), kTuple);
+        auto [ec, n] = co_await async_read_drained(reactor, sock, buffer.prepare(8192), kTuple);
         buffer.commit(n);
         if (ec) break;
       }

@@ -150,6 +150,56 @@ TEST(ClientServer, AnUpstreamThatClosesAfterEachAnswerCostsARetryNotAHang) {
   EXPECT_EQ(stats.created, kRequests + 0u);
 }
 
+// The server's keep-alive read marks a socket drained after a short read (reactor_hints.hpp):
+// a request that arrives while the one before it is being answered must still be read, and
+// one that came with its sender's half-close must still be answered.
+TEST(ClientServer, ARequestSentDuringTheAnswerBeforeItAndAHalfClosedOneAreBothAnswered) {
+  TestServer srv([](Request& req, ResponseWriter& w) -> net::awaitable<void> {
+    if (req.target == "/slow") co_await sleep_for(100ms);
+    co_await w.send(200, content_type("text/plain"), std::string(req.target));
+  });
+  const auto port = static_cast<net::ip::port_type>(std::stoi(srv.origin().port));
+  net::io_context ctx;
+  const auto read_answers = [&](net::ip::tcp::socket& s, std::size_t count) {
+    std::string got;
+    boost::system::error_code ec;
+    char b[4096];
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      std::size_t answers = 0;
+      for (auto at = got.find("HTTP/1.1 200"); at != std::string::npos;
+           at = got.find("HTTP/1.1 200", at + 1)) {
+        ++answers;
+      }
+      if (answers == count &&
+          (got.ends_with("/slow") || got.ends_with("/next") || got.ends_with("/last"))) {
+        break;
+      }
+      if (s.available(ec) == 0) {
+        std::this_thread::sleep_for(5ms);
+        continue;
+      }
+      got.append(b, s.read_some(net::buffer(b), ec));
+      if (ec) break;
+    }
+    return got;
+  };
+  net::ip::tcp::socket s(ctx);
+  s.connect({net::ip::make_address("127.0.0.1"), port});
+  net::write(s, net::buffer(std::string_view("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")));
+  std::this_thread::sleep_for(30ms);  // the server is inside /slow's handler now
+  net::write(s, net::buffer(std::string_view("GET /next HTTP/1.1\r\nHost: x\r\n\r\n")));
+  const std::string both = read_answers(s, 2);
+  EXPECT_NE(both.find("/slow"), std::string::npos) << both;
+  EXPECT_TRUE(both.ends_with("/next")) << both;
+
+  net::ip::tcp::socket h(ctx);
+  h.connect({net::ip::make_address("127.0.0.1"), port});
+  net::write(h, net::buffer(std::string_view("GET /last HTTP/1.1\r\nHost: x\r\n\r\n")));
+  h.shutdown(net::ip::tcp::socket::shutdown_send);
+  EXPECT_TRUE(read_answers(h, 1).ends_with("/last"));
+}
+
 TEST(ClientServer, ChunksArriveAsTheyAreWritten) {
   TestServer srv([](Request&, ResponseWriter& w) -> net::awaitable<void> {
     co_await w.start_stream(200, content_type("text/event-stream"));
