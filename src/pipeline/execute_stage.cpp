@@ -144,7 +144,9 @@ class ExecuteStage final : public Stage {
     std::vector<int> tries(plan.eligible, 0);
     std::optional<HeldAnswer> held;
     std::size_t cursor = 0;
-    auto timer = boost::asio::steady_timer(co_await boost::asio::this_coro::executor);
+    // Made on the first wait: a timer's construction looks its service up under the context's
+    // lock, and most requests never wait.
+    std::optional<boost::asio::steady_timer> timer;
 
     while (ex.attempts < plan.max_attempts && plan.eligible > 0) {
       // The next candidate that may take a request now. A route skips open circuits and
@@ -178,8 +180,13 @@ class ExecuteStage final : public Stage {
           wait = std::max(wait, *view.available_in);
         }
         if (core::coarse_now() + wait >= deadline) break;
-        timer.expires_after(wait);
-        co_await timer.async_wait(boost::asio::use_awaitable);
+        if (!timer) {
+          const auto executor =
+              co_await boost::asio::this_coro::executor;  // not in an argument: GCC 12
+          timer.emplace(executor);
+        }
+        timer->expires_after(wait);
+        co_await timer->async_wait(boost::asio::use_awaitable);
       }
       const bool in_time = core::coarse_now() < deadline;
       if (!in_time && ex.attempts > 0) break;
