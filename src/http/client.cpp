@@ -302,11 +302,11 @@ bool UpstreamResponse::read_buffered(std::string& out) {
   if (!im.piece) im.piece = std::make_unique_for_overwrite<char[]>(Impl::kPiece);
   for (;;) {
     im.parser.set_buffer(im.piece.get(), Impl::kPiece);
-    error_code ec;
-    parse_buffered(
-        im.conn->buffer, im.parser, [](const ResponseParser& p) { return p.is_done(); }, ec);
+    const error_code ec = im.put_buffered();
     out.append(im.piece.get(), Impl::kPiece - im.parser.room());
-    if (ec == bhttp::error::need_buffer) continue;  // the piece is full; the rest is buffered
+    if (!ec && im.parser.room() == 0 && im.conn->buffer.size() != 0 && !im.parser.is_done()) {
+      continue;  // the piece is full; the rest is buffered
+    }
     if (ec) {
       im.error = UpstreamError{UpstreamError::Kind::Closed,
                                "upstream " + im.host + " broke off the response: " + describe(ec)};

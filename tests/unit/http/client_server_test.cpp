@@ -200,6 +200,31 @@ TEST(ClientServer, ARequestSentDuringTheAnswerBeforeItAndAHalfClosedOneAreBothAn
   EXPECT_TRUE(read_answers(h, 1).ends_with("/last"));
 }
 
+// What came with the head is taken without a coroutine (read_buffered); the rest of a body
+// larger than one read follows through read_all, byte for byte.
+TEST(ClientServer, ABodyTakenPartlyFromTheBufferAndPartlyFromTheSocketArrivesWhole) {
+  std::string big(300'000, '\0');
+  for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>('a' + i % 26);
+  TestServer srv([&big](Request&, ResponseWriter& w) -> net::awaitable<void> {
+    co_await w.send(200, content_type("text/plain"), big);
+  });
+  auto got =
+      run<std::pair<bool, std::string>>([&]() -> net::awaitable<std::pair<bool, std::string>> {
+        UpstreamRequest r;
+        r.target = "/big";
+        auto res = co_await send_upstream(srv.origin(), r, {});
+        auto& resp = std::get<UpstreamResponse>(res);
+        std::string body;
+        const bool whole_at_once = resp.read_buffered(body);
+        const bool rest = whole_at_once || co_await resp.read_all(body, 1 << 20);
+        EXPECT_TRUE(rest);
+        co_return std::pair{whole_at_once, body};
+      });
+  EXPECT_FALSE(got.first);  // 300 kB do not come with the head
+  EXPECT_EQ(got.second.size(), big.size());
+  EXPECT_TRUE(got.second == big);
+}
+
 TEST(ClientServer, ChunksArriveAsTheyAreWritten) {
   TestServer srv([](Request&, ResponseWriter& w) -> net::awaitable<void> {
     co_await w.start_stream(200, content_type("text/event-stream"));
