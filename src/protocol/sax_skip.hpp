@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace sluice::protocol {
 
@@ -55,6 +56,12 @@ class SaxKey {
     return text_;
   }
   const std::string& text() const { return text_; }
+  /// last() for a caller that reads the key at once: a key that came in one piece (nearly
+  /// all of them) is not copied, and text() is then left as it was.
+  std::string_view whole(boost::json::string_view s) {
+    if (!split_) return {s.data(), s.size()};
+    return last(s);
+  }
 
  private:
   std::string text_;

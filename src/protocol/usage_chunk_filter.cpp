@@ -163,7 +163,7 @@ struct UsageOnlyScan : SaxSkip {
   }
   bool on_key(sv s, std::size_t, ec&) {
     if (depth != 1) return true;
-    const std::string& k = key_text.last(s);
+    const std::string_view k = key_text.whole(s);
     key = k == "choices" ? Key::Choices : k == "usage" ? Key::Usage : Key::Other;
     return true;
   }

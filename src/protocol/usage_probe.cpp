@@ -164,7 +164,7 @@ class ChatUsageScan : public SaxSkip {
     return true;
   }
   bool on_key(sv s, std::size_t, ec&) {
-    const std::string& k = key_.last(s);
+    const std::string_view k = key_.whole(s);
     if (depth_ == 1) {
       target_ = count_slot(k);
       next_details_ = details_of(k);
