@@ -65,6 +65,8 @@ struct Worker {
   // locks of the reactor are dropped (UNSAFE_IO); posting from other threads (stop(), timers)
   // stays locked.
   net::io_context ioc{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
+  // Looked up once (use_service locks the context's registry): keep-alive reads take it.
+  net::detail::reactor& reactor = net::use_service<net::detail::reactor>(ioc);
   std::optional<tcp::acceptor> acceptor;
   std::optional<net::steady_timer> drain_timer;
   bool sweeping = false;  // the sweep runs while there are connections
@@ -223,7 +225,6 @@ class ServerImpl final : public Server {
       net::co_spawn(w.ioc, sweep(w), net::detached);
     }
     beast::flat_buffer buffer;
-    auto& reactor = net::use_service<net::detail::reactor>(w.ioc);
     std::string remote;
     {
       error_code ec;
@@ -238,7 +239,7 @@ class ServerImpl final : public Server {
         // socket drained, so this wait after the next answer is epoll's, not a recv that
         // returns EAGAIN (reactor_hints.hpp).
         conn->expire_after(opts_.idle_timeout);
-        auto [ec, n] = co_await async_read_drained(reactor, sock, buffer.prepare(8192), kTuple);
+        auto [ec, n] = co_await async_read_drained(w.reactor, sock, buffer.prepare(8192), kTuple);
         buffer.commit(n);
         if (ec) break;
       }
