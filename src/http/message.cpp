@@ -188,6 +188,27 @@ void remove_header(Headers& headers, std::string_view lower_name) {
   std::erase_if(headers, [&](const Header& h) { return h.name == lower_name; });
 }
 
+void Request::recycle(Headers& spare) {
+  // Bounds what an idle connection keeps: a body's buffer up to 64 KiB, 32 spare headers of up
+  // to 4 KiB each.
+  constexpr std::size_t kKeptBody = 64 * 1024;
+  constexpr std::size_t kKeptHeaders = 32;
+  constexpr std::size_t kKeptValue = 4096;
+  method.clear();
+  target.clear();
+  if (body.capacity() > kKeptBody) {
+    std::string().swap(body);
+  } else {
+    body.clear();
+  }
+  for (auto& h : headers) {
+    if (spare.size() >= kKeptHeaders) break;
+    if (h.value.capacity() > kKeptValue) continue;
+    spare.push_back(std::move(h));
+  }
+  headers.clear();
+}
+
 std::string_view Request::path() const {
   auto q = target.find('?');
   return q == std::string::npos ? std::string_view(target) : std::string_view(target).substr(0, q);

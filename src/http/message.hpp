@@ -85,6 +85,12 @@ struct Request {
 
   std::string_view path() const;   // target before '?'
   std::string_view query() const;  // target after '?', without it; empty if none
+
+  /// Empties the request for the connection's next one and keeps what it can reuse: the
+  /// strings' and the header list's capacity (a body's only up to 64 KiB, so an idle
+  /// connection does not hold a large upload), and `remote`. The headers move to `spare`,
+  /// whose Headers the next parse fills (RequestParser), so none of them is visible before.
+  void recycle(Headers& spare);
 };
 
 /// The token of `Authorization: Bearer TOKEN` (scheme matched case-insensitively), or "".

@@ -18,9 +18,18 @@ namespace sluice::http {
 
 namespace parsers_detail {
 
+/// Appends the field to `headers`, in a Header taken from `spare` when it has one: its strings
+/// keep the capacity they had, so a connection's next request allocates nothing for its head.
 inline void add_field(Headers& headers, boost::beast::string_view name,
-                      boost::beast::string_view value) {
-  Header& h = headers.emplace_back();
+                      boost::beast::string_view value, Headers* spare = nullptr) {
+  if (spare && !spare->empty()) {
+    headers.push_back(std::move(spare->back()));
+    spare->pop_back();
+  } else {
+    headers.emplace_back();
+  }
+  Header& h = headers.back();
+  h.rendered = false;
   h.name.resize(name.size());
   for (std::size_t i = 0; i < name.size(); ++i) {
     const char c = name[i];
@@ -33,8 +42,9 @@ inline void add_field(Headers& headers, boost::beast::string_view name,
 
 class RequestParser final : public boost::beast::http::basic_parser<true> {
  public:
-  /// Fills `req` while parsing: after a failed read it holds what was parsed so far.
-  explicit RequestParser(Request& req) : req_(req) {}
+  /// Fills `req` while parsing: after a failed read it holds what was parsed so far. Headers
+  /// are made from `spare`'s while it has any (see Request::recycle).
+  explicit RequestParser(Request& req, Headers* spare = nullptr) : req_(req), spare_(spare) {}
 
  private:
   using error_code = boost::system::error_code;
@@ -48,7 +58,7 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
   void on_response_impl(int, string_view, int, error_code&) override {}  // a request parser
   void on_field_impl(boost::beast::http::field, string_view name, string_view value,
                      error_code&) override {
-    parsers_detail::add_field(req_.headers, name, value);
+    parsers_detail::add_field(req_.headers, name, value, spare_);
   }
   void on_header_impl(error_code&) override {}
   void on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) override {
@@ -67,6 +77,7 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
   void on_finish_impl(error_code&) override {}
 
   Request& req_;
+  Headers* spare_;
 };
 
 /// A response parser whose body goes, a read at a time, into the caller's buffer (what Beast's

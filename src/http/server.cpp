@@ -225,11 +225,16 @@ class ServerImpl final : public Server {
       net::co_spawn(w.ioc, sweep(w), net::detached);
     }
     beast::flat_buffer buffer;
-    std::string remote;
+    // One Request for the connection's life, recycled between requests: a keep-alive
+    // request's head and body then reuse the strings of the one before (about five
+    // allocations a request fewer).
+    Request req;
+    Headers spare;
+    req.headers.reserve(24);
     {
       error_code ec;
       auto ep = sock.remote_endpoint(ec);
-      if (!ec) remote = ep.address().to_string() + ":" + std::to_string(ep.port());
+      if (!ec) req.remote = ep.address().to_string() + ":" + std::to_string(ep.port());
     }
     for (;;) {
       conn->busy = false;
@@ -244,10 +249,8 @@ class ServerImpl final : public Server {
         if (ec) break;
       }
       conn->busy = true;
-      Request req;
-      req.remote = remote;
-      req.headers.reserve(24);
-      RequestParser parser(req);
+      req.recycle(spare);
+      RequestParser parser(req, &spare);
       parser.header_limit(static_cast<std::uint32_t>(opts_.max_header_bytes));
       parser.body_limit(opts_.max_body_bytes);
 

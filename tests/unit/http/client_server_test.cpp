@@ -88,6 +88,53 @@ TEST(ClientServer, KeepAlivePoolReusesOneConnection) {
   EXPECT_GE(stats.reused, 4u);
 }
 
+// The server recycles one Request per connection (Request::recycle): each request on a
+// keep-alive connection must see its own head and body and nothing of the one before, whether
+// it has fewer headers, more, or values and a body past what recycling keeps.
+TEST(ClientServer, EachRequestOnAKeptAliveConnectionSeesOnlyItsOwnHeadAndBody) {
+  TestServer srv([](Request& req, ResponseWriter& w) -> net::awaitable<void> {
+    std::string seen = req.method + " " + req.target + " body=" + std::to_string(req.body.size());
+    for (const auto& h : req.headers) {
+      if (h.name.starts_with("x-")) seen += " " + h.name + "=" + std::to_string(h.value.size());
+    }
+    co_await w.send(200, content_type("text/plain"), std::move(seen));
+  });
+  struct Case {
+    std::string target;
+    Headers headers;
+    std::size_t body;
+    std::string expected;
+  };
+  std::vector<Case> cases;
+  cases.push_back({"/a",
+                   {{"x-one", "1"}, {"x-two", std::string(40, 'b')}, {"x-three", "3"}},
+                   10,
+                   "POST /a body=10 x-one=1 x-two=40 x-three=1"});
+  cases.push_back({"/b", {{"x-four", "4"}}, 0, "POST /b body=0 x-four=1"});
+  cases.push_back({"/c",
+                   {{"x-big", std::string(6000, 'v')}, {"x-five", "5"}},
+                   100 * 1024,
+                   "POST /c body=102400 x-big=6000 x-five=1"});
+  cases.push_back({"/d", {}, 3, "POST /d body=3"});
+  cases.push_back(
+      {"/e", {{"x-six", "6"}, {"x-seven", "7"}}, 20, "POST /e body=20 x-six=1 x-seven=1"});
+  auto stats = run<PoolStats>([&]() -> net::awaitable<PoolStats> {
+    for (const auto& c : cases) {
+      UpstreamRequest r;
+      r.target = c.target;
+      r.headers = c.headers;
+      r.body = std::string(c.body, 'x');
+      auto res = co_await send_upstream(srv.origin(), std::move(r), {});
+      auto& resp = std::get<UpstreamResponse>(res);
+      std::string body;
+      EXPECT_TRUE(co_await resp.read_all(body, 1024));
+      EXPECT_EQ(body, c.expected);
+    }
+    co_return pool_stats(co_await net::this_coro::executor);
+  });
+  EXPECT_EQ(stats.created, 1u);
+}
+
 // An upstream that answers each connection once, keep-alive in words, and closes it at once:
 // the FIN follows the answer so closely that both usually come in one readiness edge. The
 // pool takes the connection back as reusable; the next request on it must fail fast (a RST)

@@ -104,3 +104,35 @@ TEST(Credentials, BearerTokenAndQueryParam) {
 
 }  // namespace
 }  // namespace sluice::http
+
+namespace sluice::http {
+namespace {
+
+TEST(Request, RecycleEmptiesItAndKeepsOnlyWhatIsBoundedForTheNextRequest) {
+  Request req;
+  req.method = "POST";
+  req.target = "/v1/chat/completions";
+  req.remote = "127.0.0.1:5000";
+  req.body.assign(1000, 'b');
+  req.headers.push_back({"authorization", std::string(80, 'k')});
+  req.headers.push_back({"x-huge", std::string(10000, 'h')});
+  for (int i = 0; i < 40; ++i) req.headers.push_back({"x-" + std::to_string(i), "v"});
+  Headers spare;
+  req.recycle(spare);
+  EXPECT_TRUE(req.method.empty());
+  EXPECT_TRUE(req.target.empty());
+  EXPECT_TRUE(req.body.empty());
+  EXPECT_GE(req.body.capacity(), 1000u);  // a small body's buffer is kept
+  EXPECT_TRUE(req.headers.empty());
+  EXPECT_EQ(req.remote, "127.0.0.1:5000");  // the same connection's peer
+  ASSERT_EQ(spare.size(), 32u);             // at most 32 spare headers
+  EXPECT_GE(spare.front().value.capacity(), 80u);
+  for (const auto& h : spare) EXPECT_LE(h.value.capacity(), 4096u);  // no 10 kB value kept
+
+  req.body.assign(200 * 1024, 'b');
+  req.recycle(spare);
+  EXPECT_LE(req.body.capacity(), 64u * 1024);  // a large upload's buffer is let go
+}
+
+}  // namespace
+}  // namespace sluice::http
