@@ -172,6 +172,7 @@ std::optional<Origin> Origin::parse(std::string_view url) {
   bool default_port = (o.tls && o.port == "443") || (!o.tls && o.port == "80");
   std::string host_literal = std::string(u->encoded_host());
   o.host_header = default_port ? host_literal : host_literal + ":" + o.port;
+  o.pool_key = (o.tls ? "s|" : "p|") + o.host + "|" + o.port;
   return o;
 }
 
@@ -237,6 +238,10 @@ int UpstreamResponse::status() const {
 }
 const Headers& UpstreamResponse::headers() const {
   return impl_->headers;
+}
+
+Headers UpstreamResponse::take_headers() {
+  return std::move(impl_->headers);
 }
 const std::optional<UpstreamError>& UpstreamResponse::error() const {
   return impl_->error;
@@ -401,9 +406,9 @@ std::string request_head(const UpstreamRequest& req, const Origin& origin) {
   head += origin.host_header;
   head += "\r\n";
   append_header_lines(head, req.headers);
-  if (!req.body.empty() || req.method == "POST" || req.method == "PUT") {
+  if (!req.body_to_send().empty() || req.method == "POST" || req.method == "PUT") {
     head += "Content-Length: ";
-    head += std::to_string(req.body.size());
+    head += std::to_string(req.body_to_send().size());
     head += "\r\n";
   }
   head += "\r\n";
@@ -439,9 +444,10 @@ net::awaitable<std::variant<UpstreamResponse, UpstreamError>> send_upstream(
   auto left = [&] {
     return std::max<Clock::duration>(deadline - core::coarse_now(), Clock::duration(0));
   };
-  const std::string key = origin.key();
+  const std::string& key = origin.key();
 
   const std::string head = request_head(req, origin);
+  const std::string& body = req.body_to_send();
 
   // A pooled connection may have been closed by the upstream a moment ago; if it fails before
   // any response byte arrives, the request never reached the application, so one retry on a
@@ -469,16 +475,16 @@ net::awaitable<std::variant<UpstreamResponse, UpstreamError>> send_upstream(
           upstream::Deadlines::of(sock.get_executor()), sock,
           core::coarse_now() + std::min<Clock::duration>(timeouts.first_byte, left()));
       if (conn->secure) {
-        ec = co_await write_request(*conn->secure, head, req.body);
+        ec = co_await write_request(*conn->secure, head, body);
         if (!ec) ec = co_await read_parsed(*conn->secure, conn->buffer, impl->parser, head_done);
       } else {
         // Straight into the socket when it takes it (write_now.hpp): no coroutine for a request
         // that fits the send buffer.
-        const std::array<net::const_buffer, 2> bufs{net::buffer(head), net::buffer(req.body)};
+        const std::array<net::const_buffer, 2> bufs{net::buffer(head), net::buffer(body)};
         const auto [wec, sent] = write_now(sock, bufs);
         ec = wec;
-        if (!ec && sent < head.size() + req.body.size()) {
-          ec = co_await write_rest(*conn->plain, head, req.body, sent);
+        if (!ec && sent < head.size() + body.size()) {
+          ec = co_await write_rest(*conn->plain, head, body, sent);
         }
         if (!ec) ec = co_await read_parsed(sock, conn->buffer, impl->parser, head_done);
       }

@@ -26,10 +26,12 @@ struct Origin {
   std::string port;       // "443"
   std::string base_path;  // "/v1" or ""; never ends with '/'
   std::string host_header;
+  std::string pool_key;  // "p|host|port" or "s|host|port": connections are pooled by it
 
   /// Parses "https://api.openai.com/v1". Returns nullopt for anything else.
   static std::optional<Origin> parse(std::string_view url);
-  std::string key() const { return (tls ? "s|" : "p|") + host + "|" + port; }
+  /// Made once by parse(), not for every request.
+  const std::string& key() const { return pool_key; }
 };
 
 struct ClientTimeouts {
@@ -64,6 +66,8 @@ class UpstreamResponse {
 
   int status() const;
   const Headers& headers() const;
+  /// Moves the headers out (headers() is empty after): for a caller that forwards them.
+  Headers take_headers();
   /// Appends the next piece of body to `out` as soon as any arrives. Returns true while more may
   /// follow, false at the end of the body or on error (then error() is set).
   boost::asio::awaitable<bool> read_some(std::string& out);
@@ -89,6 +93,11 @@ struct UpstreamRequest {
   std::string target;  // full path with base_path and query
   Headers headers;     // final headers; Host and Content-Length are set by the client
   std::string body;
+  /// When set, sent instead of `body`, which stays empty: a body the caller holds unchanged
+  /// (a passthrough request's own) until send_upstream returns, sent without a copy.
+  const std::string* borrowed_body = nullptr;
+
+  const std::string& body_to_send() const { return borrowed_body ? *borrowed_body : body; }
 };
 
 /// Sends `req` to `origin` and waits for the response headers. Taken by value: pass an rvalue

@@ -8,6 +8,7 @@
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
+#include <boost/container/small_vector.hpp>
 
 #include "core/coarse_clock.hpp"
 #include "core/log.hpp"
@@ -147,7 +148,8 @@ class ExecuteStage final : public Stage {
     const auto& routing_cfg = ex.snapshot->config.routing;
     const bool is_route = ex.resolution && ex.resolution->route;
     const auto deadline = ex.start + plan.deadline;
-    std::vector<int> tries(plan.eligible, 0);
+    // Tries per eligible target; a chain rarely has more than eight (no allocation then).
+    boost::container::small_vector<int, 8> tries(plan.eligible, 0);
     std::optional<HeldAnswer> held;
     std::size_t cursor = 0;
     // Made on the first wait: a timer's construction looks its service up under the context's

@@ -34,13 +34,20 @@ boost::asio::awaitable<Attempt> forward_passthrough(Exchange& ex, const routing:
   up.headers = providers::upstream_headers(p, t.account_config().api_key, ex.request.headers);
   const bool rewrite =
       protocol::family_of(ex.endpoint) != protocol::Family::Gemini && t.model != ex.requested_model;
-  up.body = rewrite ? protocol::rewrite_model(ex.request.body, ex.probe, t.model) : ex.request.body;
+  // The client's body as it came is sent from where it lies (nothing changes it while the
+  // attempt runs); only a rewritten one is a new string.
+  if (rewrite) {
+    up.body = protocol::rewrite_model(ex.request.body, ex.probe, t.model);
+  } else {
+    up.borrowed_body = &ex.request.body;
+  }
   // Accounting needs a chat stream's usage even when the client did not ask for it; the extra
   // chunk is then filtered out of what the client sees.
   std::optional<protocol::UsageChunkFilter> hide_usage;
   if (ex.stream && ex.endpoint == protocol::Endpoint::ChatCompletions && ex.governance) {
-    if (auto with_usage = protocol::request_stream_usage(up.body)) {
+    if (auto with_usage = protocol::request_stream_usage(up.body_to_send())) {
       up.body = std::move(*with_usage);
+      up.borrowed_body = nullptr;
       hide_usage.emplace();
     }
   }
@@ -57,9 +64,10 @@ boost::asio::awaitable<Attempt> forward_passthrough(Exchange& ex, const routing:
   a.failure = routing::failure_of_status(a.status);
   a.retry_after = routing::retry_after_of(resp.headers());
   a.headroom = routing::headroom_of(resp.headers());
-  http::Headers headers = providers::client_headers(resp.headers());
+  const bool event_stream = is_event_stream(resp.headers());
+  http::Headers headers = providers::client_headers(resp.take_headers());
 
-  if (!is_event_stream(resp.headers())) {
+  if (!event_stream) {
     // Most answers came whole with their head: taken without a coroutine.
     std::string raw;
     std::optional<std::string> body;

@@ -204,14 +204,9 @@ http::Headers translated_response_headers(const http::Headers& upstream) {
   return out;
 }
 
-http::Headers client_headers(const http::Headers& upstream) {
-  http::Headers out;
-  out.reserve(upstream.size() + 4);
-  for (const auto& h : upstream) {
-    if (is_hop_by_hop(h.name)) continue;
-    out.push_back(h);
-  }
-  return out;
+http::Headers client_headers(http::Headers upstream) {
+  std::erase_if(upstream, [](const http::Header& h) { return is_hop_by_hop(h.name); });
+  return upstream;
 }
 
 }  // namespace sluice::providers

@@ -41,7 +41,8 @@ http::Headers translated_headers(const Provider& p, std::string_view api_key,
 /// rate-limit headers (x-ratelimit-*, anthropic-ratelimit-*), and request ids.
 http::Headers translated_response_headers(const http::Headers& upstream);
 
-/// Headers for the client response: the upstream's minus hop-by-hop and framing.
-http::Headers client_headers(const http::Headers& upstream);
+/// Headers for the client response: the upstream's minus hop-by-hop and framing. Filtered in
+/// place: pass the response's own headers (UpstreamResponse::take_headers) and none is copied.
+http::Headers client_headers(http::Headers upstream);
 
 }  // namespace sluice::providers

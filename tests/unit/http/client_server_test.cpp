@@ -439,6 +439,10 @@ TEST(Origin, ParsesBaseUrls) {
   EXPECT_EQ(o.host_header, "api.openai.com");
   auto l = *Origin::parse("http://127.0.0.1:11434/v1");
   EXPECT_EQ(l.host_header, "127.0.0.1:11434");
+  // The pool's key: TLS and plain connections to one host and port are never shared.
+  EXPECT_EQ(o.key(), "s|api.openai.com|443");
+  EXPECT_EQ(l.key(), "p|127.0.0.1|11434");
+  EXPECT_NE(Origin::parse("http://api.openai.com:443")->key(), o.key());
   EXPECT_FALSE(Origin::parse("ftp://x"));
 }
 
