@@ -96,6 +96,7 @@ struct Exchange {
   std::vector<AttemptNote> attempt_log;  // every attempt, in order (for the audit record)
   std::vector<std::string> decisions;    // governance decisions taken ("budget_warning: ...")
   bool completed = false;                // the stages' on_complete have run
+  bool client_left = false;              // the client hung up while a stage waited (execute)
   std::uint64_t audit_ticket = 0;        // the audit record's place in the writer's queue
 
   // outcome

@@ -69,22 +69,34 @@ class ExecuteStage final : public Stage {
   std::string_view name() const override { return "execute"; }
   bool waits() const override { return true; }
 
+  /// Runs the exchange, cancelled (terminal) if the client disconnects first. The session
+  /// writer watches the socket with a plain reactor operation, armed only once the exchange has
+  /// outlived its worker's 100 ms sweep, and on a hang-up sets ex.client_left and cancels what
+  /// the session's coroutine awaits, so the exchange needs no coroutine of its own (~5k
+  /// instructions a request fewer than racing two coroutines with `||`, which the other writers
+  /// still take, and ~4k fewer than a co_spawn per exchange). What a cancelled exchange leaves
+  /// (an operation_aborted, the cancellation state, status 0) the pipeline clears
+  /// (Pipeline::run). Not a coroutine itself: it hands back the one that answers, a frame and
+  /// a resume a request fewer.
   boost::asio::awaitable<Verdict> on_request(Exchange& ex) override {
     if (ex.endpoint == protocol::Endpoint::CountTokens ||
         ex.endpoint == protocol::Endpoint::GeminiCountTokens) {
       const auto* t = ex.plan.eligible ? ex.plan.order.front().target : nullptr;
       if (t && t->provider->config.type != protocol::family_of(ex.endpoint)) {
         ex.target = t;
-        co_await answer_token_estimate(ex);
-        co_return Verdict::Respond;
+        return estimate_tokens(ex);
       }
     }
-    co_await run_unless_client_leaves(ex);
-    if (ex.status == 0) ex.status = 499;  // nginx's "client closed request"
-    co_return Verdict::Respond;
+    if (!ex.writer.watch_client_gone([&ex] { ex.client_left = true; })) return run_racing(ex);
+    return run(ex, true);
   }
 
  private:
+  static boost::asio::awaitable<Verdict> estimate_tokens(Exchange& ex) {
+    co_await answer_token_estimate(ex);
+    co_return Verdict::Respond;
+  }
+
   /// Not a coroutine: it picks the coroutine that makes the attempt and hands it back, so a
   /// request pays for no frame of its own here (1.2 kB, past what Asio's allocator recycles).
   static boost::asio::awaitable<Attempt> attempt(Exchange& ex, const routing::Target& t,
@@ -111,39 +123,22 @@ class ExecuteStage final : public Stage {
     co_return Attempt{};
   }
 
-  /// Runs the exchange, cancelled (terminal) if the client disconnects first. The session
-  /// writer watches the socket with a plain reactor operation, armed only once the exchange has
-  /// outlived its worker's 100 ms sweep, and on a hang-up cancels what the session's coroutine
-  /// awaits, so the exchange needs no coroutine of its own (~5k instructions a request fewer
-  /// than racing two coroutines with `||`, which the other writers still take, and ~4k fewer
-  /// than a co_spawn per exchange).
-  static boost::asio::awaitable<void> run_unless_client_leaves(Exchange& ex) {
-    namespace net = boost::asio;
-    bool left = false;
-    if (!ex.writer.watch_client_gone([&left] { left = true; })) {
-      co_await (run(ex) || ex.writer.wait_client_gone());
-      co_return;
-    }
-    {
-      struct Unwatch {
-        http::ResponseWriter& w;
-        ~Unwatch() { w.unwatch_client_gone(); }
-      } unwatch{ex.writer};
-      try {
-        co_await run(ex);
-      } catch (const boost::system::system_error&) {
-        // A cancelled exchange may end by throwing operation_aborted from its next await; `||`
-        // dropped that the same way. Anything else, or a throw with the client still there, is
-        // the caller's to see.
-        if (!left) throw;
-      }
-    }
-    // The cancellation stays on the session's coroutine: cleared, so that what follows the
-    // exchange (accounting, the audit record) may still await.
-    if (left) co_await net::this_coro::reset_cancellation_state();
+  /// For a writer that cannot watch its client with a reactor operation.
+  static boost::asio::awaitable<Verdict> run_racing(Exchange& ex) {
+    co_await (run(ex, false) || ex.writer.wait_client_gone());
+    co_return Verdict::Respond;
   }
 
-  static boost::asio::awaitable<void> run(Exchange& ex) {
+  /// The attempts. `watched`: on_request armed the writer's watch of the client, which ends
+  /// with this coroutine however it ends.
+  static boost::asio::awaitable<Verdict> run(Exchange& ex, bool watched) {
+    struct Unwatch {
+      http::ResponseWriter& w;
+      bool armed;
+      ~Unwatch() {
+        if (armed) w.unwatch_client_gone();
+      }
+    } unwatch{ex.writer, watched};
     const auto& plan = ex.plan;
     const auto& routing_cfg = ex.snapshot->config.routing;
     const bool is_route = ex.resolution && ex.resolution->route;
@@ -217,7 +212,7 @@ class ExecuteStage final : public Stage {
                          : std::string(routing::to_string(a.failure));
       note.status = a.status;
       note.ms = std::chrono::duration_cast<std::chrono::milliseconds>(ended - began).count();
-      if (a.answered) co_return;
+      if (a.answered) co_return Verdict::Respond;
       log::info("request {}: attempt {} on {} failed ({}{}); trying again", ex.request_id,
                 ex.attempts, t.label(), routing::to_string(a.failure),
                 a.status ? " " + std::to_string(a.status) : std::string());
@@ -226,15 +221,16 @@ class ExecuteStage final : public Stage {
     }
     if (held) {
       co_await answer_held(ex, std::move(*held));
-      co_return;
+      co_return Verdict::Respond;
     }
     http::Headers extra;
     if (plan.eligible == 0 && is_route) {
       co_await respond_error(ex, no_fit(ex, extra), 0, std::move(extra));
-      co_return;
+      co_return Verdict::Respond;
     }
     auto err = unavailable(ex, extra);
     co_await respond_error(ex, std::move(err), 0, std::move(extra));
+    co_return Verdict::Respond;
   }
 
   /// No candidate of the route is eligible: say why each was left out.

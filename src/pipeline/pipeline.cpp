@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <charconv>
 
+#include <boost/asio/this_coro.hpp>
+#include <boost/system/system_error.hpp>
+
 #include "core/log.hpp"
 #include "governance/cost.hpp"
 #include "protocol/errors.hpp"
@@ -20,7 +23,22 @@ boost::asio::awaitable<void> Pipeline::run(Exchange& ex) const {
     // Never co_await inside a condition: GCC 12 miscompiles it (see docs/architecture.md).
     Verdict verdict = Verdict::Continue;
     if (stage->waits()) {
-      verdict = co_await stage->on_request(ex);
+      try {
+        verdict = co_await stage->on_request(ex);
+      } catch (const boost::system::system_error&) {
+        // A stage cancelled because its client hung up (ex.client_left) may end by throwing
+        // operation_aborted from its next await. Anything else, or a throw with the client
+        // still there, is the session's to see.
+        if (!ex.client_left) throw;
+        verdict = Verdict::Respond;
+      }
+      if (ex.client_left) {
+        // The cancellation stays on the session's coroutine: cleared, so that what follows
+        // (accounting, the audit record) may still await.
+        co_await boost::asio::this_coro::reset_cancellation_state();
+      }
+      // Answered with nothing written: the client went away first.
+      if (verdict == Verdict::Respond && ex.status == 0) ex.status = 499;  // nginx's code
     } else {
       Decision d = stage->decide(ex);
       if (d.error) {

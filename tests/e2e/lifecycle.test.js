@@ -69,6 +69,11 @@ describe('client aborts', () => {
     const ok = await poll(async () => (await fake.stats()).requests_abandoned > before.requests_abandoned,
       { timeoutMs: 2000 });
     assert.ok(ok, `upstream request still waiting: ${JSON.stringify(await fake.stats())}`);
+    // The request is still accounted for: one access-log line, with nginx's "client closed
+    // request" status, not a 200 or a 5xx that never reached anyone.
+    const line = await poll(async () => sluice.accessLog().find((l) => l.status === 499
+      && l.path === '/v1/messages'), { timeoutMs: 2000 });
+    assert.ok(line, `no access-log line with status 499: ${JSON.stringify(sluice.accessLog().slice(-3))}`);
   });
 });
 
