@@ -14,6 +14,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <optional>
 
 #include "core/log.hpp"
 #include "core/sha256.hpp"
@@ -145,23 +146,27 @@ asio::awaitable<void> review(CouncilJobPtr job, std::size_t i) {
     r.prompt_sha256 = core::sha256_hex(req.body);
     const auto exec = co_await asio::this_coro::executor;
     CaptureWriter w(exec, job->deadline);
-    Exchange ex(req, w);
-    ex.request_id = new_request_id();
-    r.request_id = ex.request_id;
-    ex.endpoint = protocol::Endpoint::ChatCompletions;
-    ex.snapshot = job->snapshot;
-    ex.governance = job->governance;
-    ex.key = job->key;
-    ex.council_of = job->rec.request_id;
-    co_await council_pipeline().run(ex);
-    if (ex.target) {
-      r.model = ex.target->model;
-      r.provider = ex.target->provider->config.name;
-    }
-    r.cost_usd = ex.cost_usd;  // the account stage's, when there is a ledger
-    if (!ex.governance && ex.usage && ex.target && ex.target->info) {
-      r.cost_usd = governance::cost_usd(*ex.target->info, *ex.usage);
-    }
+    ExchangeStart start;
+    start.request_id = new_request_id();
+    r.request_id = start.request_id;
+    start.endpoint = protocol::Endpoint::ChatCompletions;
+    start.snapshot = job->snapshot;
+    start.governance = job->governance;
+    start.key = job->key;
+    start.council_of = job->rec.request_id;
+    std::optional<std::string> error;  // the exchange's own, when it refused or failed
+    start.done = [&r, &error](const Exchange& ex) {
+      if (ex.error) error = ex.error->message;
+      if (ex.target) {
+        r.model = ex.target->model;
+        r.provider = ex.target->provider->config.name;
+      }
+      r.cost_usd = ex.cost_usd;  // the account stage's, when there is a ledger
+      if (!ex.governance && ex.usage && ex.target && ex.target->info) {
+        r.cost_usd = governance::cost_usd(*ex.target->info, *ex.usage);
+      }
+    };
+    co_await council_pipeline().serve(req, w, std::move(start));
     if (w.timed_out()) {
       r.status = "timeout";
       r.error = "no answer within council.timeout";
@@ -174,8 +179,7 @@ asio::awaitable<void> review(CouncilJobPtr job, std::size_t i) {
       r.reasons = std::move(v.reasons);
     } else {
       r.status = "error";
-      r.error =
-          ex.error ? ex.error->message : "the reviewer answered HTTP " + std::to_string(w.status());
+      r.error = error ? *error : "the reviewer answered HTTP " + std::to_string(w.status());
     }
   } catch (const std::exception& e) {
     r.status = "error";

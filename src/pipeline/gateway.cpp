@@ -214,6 +214,19 @@ boost::asio::awaitable<void> Gateway::admin(http::Request& req, http::ResponseWr
 }
 
 boost::asio::awaitable<void> Gateway::handle(http::Request& req, http::ResponseWriter& w) {
+  if (auto ep = endpoint_for(req.path()); ep && req.method == "POST") {
+    ExchangeStart start;
+    start.request_id = new_request_id();
+    start.endpoint = *ep;
+    start.snapshot = snapshots_.get();
+    start.governance = governance_;
+    start.learner = learner_;
+    return pipeline_.serve(req, w, std::move(start));
+  }
+  return handle_other(req, w);
+}
+
+boost::asio::awaitable<void> Gateway::handle_other(http::Request& req, http::ResponseWriter& w) {
   const auto path = req.path();
   const auto id = new_request_id();
   auto error = [&](core::ErrorKind kind, std::string msg) -> boost::asio::awaitable<void> {
@@ -223,24 +236,15 @@ boost::asio::awaitable<void> Gateway::handle(http::Request& req, http::ResponseW
   };
 
   if (auto ep = endpoint_for(path)) {
-    if (req.method != "POST") {
-      // Codex tries a WebSocket on GET /v1/responses first; 426 makes it fall back to HTTP at
-      // once (a 404 costs it five retries).
-      if (*ep == Endpoint::Responses && http::find_header(req.headers, "upgrade")) {
-        co_return co_await error(core::ErrorKind::UpgradeRequired,
-                                 "WebSocket transport is not supported; use HTTP with SSE");
-      }
-      co_return co_await error(
-          core::ErrorKind::MethodNotAllowed,
-          req.method + " is not allowed on " + std::string(path) + "; use POST");
+    // A model endpoint (handle() takes its POSTs) asked with another method.
+    // Codex tries a WebSocket on GET /v1/responses first; 426 makes it fall back to HTTP at
+    // once (a 404 costs it five retries).
+    if (*ep == Endpoint::Responses && http::find_header(req.headers, "upgrade")) {
+      co_return co_await error(core::ErrorKind::UpgradeRequired,
+                               "WebSocket transport is not supported; use HTTP with SSE");
     }
-    Exchange ex(req, w);
-    ex.request_id = id;
-    ex.endpoint = *ep;
-    ex.snapshot = snapshots_.get();
-    ex.governance = governance_;
-    ex.learner = learner_;
-    co_return co_await pipeline_.run(ex);
+    co_return co_await error(core::ErrorKind::MethodNotAllowed,
+                             req.method + " is not allowed on " + std::string(path) + "; use POST");
   }
   if (path == "/v1/feedback" || path == "/feedback") {
     if (req.method != "POST") {

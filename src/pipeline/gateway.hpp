@@ -17,9 +17,10 @@ class Gateway {
   /// `governance` (may be null: no auth, budgets or ledger) and `learner` (may be null: auto
   /// routing does not learn, feedback finds nothing) outlive the gateway.
   explicit Gateway(providers::SnapshotHolder& snapshots,
-                   governance::Governance* governance = nullptr,
-                   intel::Learner* learner = nullptr);
+                   governance::Governance* governance = nullptr, intel::Learner* learner = nullptr);
 
+  /// Not a coroutine: a model request goes straight to the pipeline's coroutine, which holds
+  /// its exchange (a coroutine level fewer a request); anything else to handle_other.
   boost::asio::awaitable<void> handle(http::Request& req, http::ResponseWriter& w);
   http::LocalReply local_reply(const http::Request& req, int status,
                                std::string_view message) const;
@@ -27,6 +28,7 @@ class Gateway {
   void set_draining() { draining_.store(true); }
 
  private:
+  boost::asio::awaitable<void> handle_other(http::Request& req, http::ResponseWriter& w);
   boost::asio::awaitable<void> send_json(http::ResponseWriter& w, int status, std::string body,
                                          const std::string& request_id);
   boost::asio::awaitable<void> list_models(http::Request& req, http::ResponseWriter& w,

@@ -12,7 +12,16 @@
 
 namespace sluice::pipeline {
 
-boost::asio::awaitable<void> Pipeline::run(Exchange& ex) const {
+boost::asio::awaitable<void> Pipeline::serve(http::Request& req, http::ResponseWriter& w,
+                                             ExchangeStart start) const {
+  Exchange ex(req, w);
+  ex.request_id = std::move(start.request_id);
+  ex.endpoint = start.endpoint;
+  ex.snapshot = std::move(start.snapshot);
+  ex.governance = start.governance;
+  ex.learner = start.learner;
+  ex.key = std::move(start.key);
+  ex.council_of = std::move(start.council_of);
   if (audit_is_strict(ex)) {
     ex.tap.before_finish([this, &ex]() -> boost::asio::awaitable<void> {
       complete(ex);
@@ -48,6 +57,7 @@ boost::asio::awaitable<void> Pipeline::run(Exchange& ex) const {
     if (verdict == Verdict::Respond) break;
   }
   complete(ex);
+  if (start.done) start.done(ex);
 }
 
 boost::asio::awaitable<Verdict> Stage::on_request(Exchange& ex) {

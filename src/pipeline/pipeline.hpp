@@ -1,19 +1,37 @@
 #pragma once
 // The ordered list of stages a model request runs through, assembled once per config generation.
 
+#include <functional>
+#include <string>
 #include <vector>
 
 #include "pipeline/stage.hpp"
 
 namespace sluice::pipeline {
 
+/// What a new exchange starts from: who it is and the config generation it runs under.
+struct ExchangeStart {
+  std::string request_id;
+  protocol::Endpoint endpoint = protocol::Endpoint::ChatCompletions;
+  providers::SnapshotPtr snapshot;
+  governance::Governance* governance = nullptr;
+  intel::Learner* learner = nullptr;
+  governance::LiveKeyPtr key;  // a council member runs as the reviewed request's key
+  std::string council_of;      // the request a council member reviews
+  /// Sees the exchange once it has run (a council member reads its answer's model and cost).
+  std::function<void(const Exchange&)> done;
+};
+
 class Pipeline {
  public:
   explicit Pipeline(std::vector<StagePtr> stages) : stages_(std::move(stages)) {}
-  /// Runs on_request of each stage until one responds, then on_complete of all, in reverse.
-  /// With audit durability: strict, on_complete runs just before the response's last bytes
-  /// leave, and those wait until the audit record is durable.
-  boost::asio::awaitable<void> run(Exchange& ex) const;
+  /// Makes the exchange of `req` in this coroutine's own frame (the caller needs none, so a
+  /// request runs a coroutine level shallower), then runs on_request of each stage until one
+  /// responds, then on_complete of all, in reverse. With audit durability: strict,
+  /// on_complete runs just before the response's last bytes leave, and those wait until the
+  /// audit record is durable.
+  boost::asio::awaitable<void> serve(http::Request& req, http::ResponseWriter& w,
+                                     ExchangeStart start) const;
   /// on_complete of every stage, in reverse; once per exchange.
   void complete(Exchange& ex) const;
   const std::vector<StagePtr>& stages() const { return stages_; }
