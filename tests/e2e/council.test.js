@@ -405,3 +405,33 @@ describe('council and answer guardrails', () => {
     });
   }
 });
+
+// A reviewer whose provider cannot be reached: the council goes on with the others, and the
+// record says why that review failed, in the gateway's own words.
+describe('council reviewer failure', () => {
+  let fake;
+  let sluice;
+  before(async () => {
+    fake = await Fake.start();
+    const cfg = config(fake, 'council-dead-reviewer', 'notice');
+    // Nothing listens on port 1: connecting is refused at once.
+    cfg.providers.push({ name: 'dead-openai', type: 'openai', base_url: 'http://127.0.0.1:1/v1', api_key: KEYS.openai, discover_models: false });
+    cfg.council.reviewers = ['dead-openai/gpt-fake-mini', 'fake-openai/gpt-fake-mini'];
+    sluice = await Sluice.start(cfg, { waitModels: null });
+  });
+  after(async () => {
+    await stopAll(sluice, fake);
+  });
+
+  test('the failed review is recorded with the error that ended it', opts, async () => {
+    const r = await call(sluice, 'unused', 'anthropic', { stream: false, mode: 'async', reply: OK_REPLY });
+    assert.equal(r.status, 200);
+    const c = await council(sluice, r.id);
+    const byProvider = Object.fromEntries(c.reviewers.map((x) => [x.provider, x]));
+    assert.equal(byProvider['fake-openai']?.status, 'done', JSON.stringify(c.reviewers));
+    const dead = byProvider['dead-openai'];
+    assert.equal(dead?.status, 'error', JSON.stringify(c.reviewers));
+    assert.match(dead.error, /dead-openai|127\.0\.0\.1|connect|refused/i, dead.error);
+    assert.doesNotMatch(dead.error, /answered HTTP/, 'the gateway\'s error, not only a status');
+  });
+});
