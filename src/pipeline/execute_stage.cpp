@@ -76,7 +76,7 @@ class ExecuteStage final : public Stage {
   /// instructions a request fewer than racing two coroutines with `||`, which the other writers
   /// still take, and ~4k fewer than a co_spawn per exchange). What a cancelled exchange leaves
   /// (an operation_aborted, the cancellation state, status 0) the pipeline clears
-  /// (Pipeline::run). Not a coroutine itself: it hands back the one that answers, a frame and
+  /// (Pipeline::serve). Not a coroutine itself: it hands back the one that answers, a frame and
   /// a resume a request fewer.
   boost::asio::awaitable<Verdict> on_request(Exchange& ex) override {
     if (ex.endpoint == protocol::Endpoint::CountTokens ||
