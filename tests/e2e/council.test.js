@@ -296,7 +296,13 @@ describe('council', () => {
     assert.ok(!JSON.stringify(rec).includes('orders table'), 'the answer text is not in the chain');
     assert.ok(!JSON.stringify(rec).includes('production table'), 'the reasons are hashed in the chain');
     // The request's own record is still what /admin/audit/{id} answers, and it notes the gate.
-    const own = await fetchT(`${notice.url}/admin/audit/${r.id}`).then((y) => y.json());
+    // The request's record is committed by the writer after the reply is sent, so it can
+    // trail the council's: wait for it as the other audit tests do.
+    const own = await poll(async () => {
+      const y = await fetchT(`${notice.url}/admin/audit/${r.id}`);
+      return y.status === 200 ? y.json() : null;
+    });
+    assert.ok(own, 'no request record within the poll window');
     assert.equal(own.record.kind, 'request');
     assert.ok(own.record.decisions.some((d) => d.startsWith('council: gate reject')), JSON.stringify(own.record.decisions));
 
