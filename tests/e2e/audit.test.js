@@ -20,7 +20,7 @@ import { join, dirname } from 'node:path';
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
 import {
-  Fake, Sluice, SLUICE_BIN, tempDir, stopAll, fetchT, sleep, KEYS, TEST_TIMEOUT_MS,
+  Fake, Sluice, SLUICE_BIN, tempDir, stopAll, fetchT, sleep, poll, KEYS, TEST_TIMEOUT_MS,
 } from './helpers.js';
 
 const run = promisify(execFile);
@@ -133,7 +133,14 @@ describe('audit chain', () => {
     await assert.rejects(oa.chat.completions.create({ model: 'nobody/nothing', messages: [{ role: 'user', content: 'x' }] }));
     const { stdout } = await run(SLUICE_BIN, ['keys', 'create', '--name', 'auditor', '--config', sluice.configPath]);
     assert.match(stdout, /sk-sluice-/);
-    await sleep(300); // one commit window
+    // The writer commits in 50 ms windows, in order: once the error (the last request) and the
+    // key event are in, everything before them is too.
+    const committed = await poll(async () => {
+      const errors = await fetchT(`${sluice.url}/admin/audit?decision=error`).then((x) => x.json());
+      const keyEvent = await fetchT(`${sluice.url}/admin/audit?kind=key_created`).then((x) => x.json());
+      return errors.data.length >= 1 && keyEvent.data.length === 1;
+    });
+    assert.ok(committed, 'the records were not committed within the poll window');
   });
   after(async () => {
     await stopAll(sluice, fake);
