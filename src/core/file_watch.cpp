@@ -8,23 +8,19 @@
 namespace sluice::core {
 namespace {
 
-void add_file(std::string& out, const std::string& path) {
-  out += path;
+std::string identity(const std::string& path) {
   struct stat st {};
   // stat, not lstat: a symlink swapped to a new target must count as a change of the file.
-  if (::stat(path.c_str(), &st) != 0) {
-    out += "|missing\n";
-    return;
-  }
-  out += '|' + std::to_string(st.st_size) + '|' + std::to_string(st.st_mtim.tv_sec) + '.' +
-         std::to_string(st.st_mtim.tv_nsec) + '|' + std::to_string(st.st_ino) + '\n';
+  if (::stat(path.c_str(), &st) != 0) return "missing";
+  return std::to_string(st.st_size) + '|' + std::to_string(st.st_mtim.tv_sec) + '.' +
+         std::to_string(st.st_mtim.tv_nsec) + '|' + std::to_string(st.st_ino);
 }
 
 }  // namespace
 
-std::string fingerprint(const WatchSet& set) {
-  std::string out;
-  for (const auto& f : set.files) add_file(out, f);
+Fingerprint fingerprint(const WatchSet& set) {
+  Fingerprint out;
+  for (const auto& f : set.files) out.emplace(f, identity(f));
   for (const auto& d : set.dirs) {
     std::vector<std::string> entries;
     std::error_code ec;
@@ -32,8 +28,13 @@ std::string fingerprint(const WatchSet& set) {
       entries.push_back(e.path().string());
     }
     std::sort(entries.begin(), entries.end());
-    out += "dir " + d + (ec ? "|unreadable\n" : "\n");
-    for (const auto& e : entries) add_file(out, e);
+    // The entry list under a key no path can have, so an added or removed entry is a change.
+    std::string listing = ec ? "unreadable" : "";
+    for (const auto& e : entries) {
+      listing += '\n' + e;
+      out.emplace(e, identity(e));
+    }
+    out[std::string(1, '\0') + "dir " + d] = std::move(listing);
   }
   return out;
 }
@@ -64,11 +65,19 @@ void FileWatcher::run() {
     if (set.enabled) {
       auto now = fingerprint(set);
       if (now != last) {
-        last = std::move(now);
         on_change_();
-        // The reload may have named other files (a new policy directory): follow them.
+        // The reload may have named other files (a new rule file, a new policy directory):
+        // follow them. Their state is taken now, but every path this poll saw keeps what it
+        // saw: the reload read that state, so an edit made while it ran is still a change.
         auto next = watched_();
-        if (next.files != set.files || next.dirs != set.dirs) last = fingerprint(next);
+        if (next.files != set.files || next.dirs != set.dirs) {
+          auto widened = fingerprint(next);
+          for (auto& [path, id] : widened) {
+            if (const auto seen = now.find(path); seen != now.end()) id = seen->second;
+          }
+          now = std::move(widened);
+        }
+        last = std::move(now);
         set = std::move(next);
       }
     }

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -22,9 +23,13 @@ struct WatchSet {
   bool enabled = true;
 };
 
+/// Each watched path's identity (size, mtime, inode; "missing"), and each directory's entry
+/// list. Kept per path so that a reload which widens the set can keep what the poll saw.
+using Fingerprint = std::map<std::string, std::string>;
+
 /// Changes whenever a file of the set is edited, replaced, created or deleted, or a directory
 /// gains or loses an entry or one of its entries changes.
-std::string fingerprint(const WatchSet& set);
+Fingerprint fingerprint(const WatchSet& set);
 
 /// Polls a watch set on its own thread and calls `on_change` (on that thread, synchronously)
 /// when its fingerprint differs from the previous poll's; a change that is rejected is not

@@ -122,5 +122,40 @@ TEST_F(ConfigPolicy, WatcherCallsBackOnceAChangeLands) {
   EXPECT_EQ(changes, 1) << "one change, one reload";
 }
 
+// A reload that adds a file to the watch set (a new rule file is watched once it is loaded)
+// must not swallow an edit that lands while it runs: that edit gets a reload of its own.
+TEST_F(ConfigPolicy, AnEditMadeWhileAReloadWidensTheSetStillCounts) {
+  const auto file = write("sluice.yaml", "a: 1\n");
+  const auto rule = write("policies/20-new.yaml", "- id: x\n");
+  std::mutex mu;
+  std::condition_variable cv;
+  int changes = 0;
+  bool widened = false;
+  {
+    FileWatcher w(
+        [&] {
+          std::lock_guard lock(mu);
+          WatchSet set{{file}, {}, std::chrono::milliseconds(20)};
+          if (widened) set.files.push_back(rule);
+          return set;
+        },
+        [&] {
+          std::unique_lock lock(mu);
+          if (++changes == 1) {
+            widened = true;
+            // The edit races the reload: made after the poll looked, before the reload ends.
+            write("sluice.yaml", "a: 2, edited during the reload\n");
+          }
+          cv.notify_all();
+        });
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    write("sluice.yaml", "a: 1, first edit\n");
+    std::unique_lock lock(mu);
+    EXPECT_TRUE(cv.wait_for(lock, std::chrono::seconds(5), [&] { return changes >= 2; }))
+        << "the edit made during the first reload was never reloaded";
+  }
+  EXPECT_EQ(changes, 2);
+}
+
 }  // namespace
 }  // namespace sluice::core
