@@ -268,36 +268,41 @@ describe('policy on the request path', () => {
       }
     };
     const workers = [worker(), worker(), worker(), worker()];
-    await sleep(300);
+    // The workers stop however the test ends: a failed assertion must not leave them looping.
+    let took;
+    try {
+      await sleep(300);
 
-    const denied = async () => {
-      const e = await openai(alice).chat.completions.create({
-        model: 'fake-openai/gpt-fake-nano', messages: [{ role: 'user', content: 'hi' }],
-      }).then(() => null, (x) => x);
-      return e instanceof OpenAI.PermissionDeniedError ? e : null;
-    };
-    assert.equal(await denied(), null, 'not denied before the change');
-    const t0 = Date.now();
-    writeFileSync(join(dir, 'policies', '20-reload.yaml'),
-      '- id: no-nano\n  match: {model: "*nano*"}\n  then: {deny: "nano is retired"}\n');
-    const e = await poll(denied, { timeoutMs: 5_000, intervalMs: 50 });
-    const took = Date.now() - t0;
-    assert.ok(e, 'the new rule took effect within 5 s');
-    assert.match(e.message, /nano is retired/);
+      const denied = async () => {
+        const e = await openai(alice).chat.completions.create({
+          model: 'fake-openai/gpt-fake-nano', messages: [{ role: 'user', content: 'hi' }],
+        }).then(() => null, (x) => x);
+        return e instanceof OpenAI.PermissionDeniedError ? e : null;
+      };
+      assert.equal(await denied(), null, 'not denied before the change');
+      const t0 = Date.now();
+      writeFileSync(join(dir, 'policies', '20-reload.yaml'),
+        '- id: no-nano\n  match: {model: "*nano*"}\n  then: {deny: "nano is retired"}\n');
+      const e = await poll(denied, { timeoutMs: 5_000, intervalMs: 50 });
+      took = Date.now() - t0;
+      assert.ok(e, 'the new rule took effect within 5 s');
+      assert.match(e.message, /nano is retired/);
 
-    // A broken file: the error names file:line:column, and the previous policy stays.
-    const errBefore = sluice.proc.stderr.length;
-    writeFileSync(join(dir, 'policies', '20-reload.yaml'),
-      '- id: no-nano\n  match: {model: "*nano*"}\n  then: {deny: "nano is retired", explode: true}\n');
-    const logged = await poll(() => /20-reload\.yaml:3:\d+: .*explode/.test(sluice.proc.stderr.slice(errBefore)),
-      { timeoutMs: 5_000, intervalMs: 50 });
-    assert.ok(logged, `the rejection names file:line:column; stderr:\n${sluice.proc.stderr.slice(errBefore)}`);
-    assert.match(sluice.proc.stderr.slice(errBefore), /keeping the previous config/);
-    assert.ok(await denied(), 'the previous policy is still in force');
+      // A broken file: the error names file:line:column, and the previous policy stays.
+      const errBefore = sluice.proc.stderr.length;
+      writeFileSync(join(dir, 'policies', '20-reload.yaml'),
+        '- id: no-nano\n  match: {model: "*nano*"}\n  then: {deny: "nano is retired", explode: true}\n');
+      const logged = await poll(() => /20-reload\.yaml:3:\d+: .*explode/.test(sluice.proc.stderr.slice(errBefore)),
+        { timeoutMs: 5_000, intervalMs: 50 });
+      assert.ok(logged, `the rejection names file:line:column; stderr:\n${sluice.proc.stderr.slice(errBefore)}`);
+      assert.match(sluice.proc.stderr.slice(errBefore), /keeping the previous config/);
+      assert.ok(await denied(), 'the previous policy is still in force');
 
-    await sleep(300);
-    stop = true;
-    await Promise.all(workers);
+      await sleep(300);
+    } finally {
+      stop = true;
+      await Promise.all(workers);
+    }
     assert.deepEqual(failures, [], 'no request failed across the reloads');
     assert.ok(ok > 20, `requests kept flowing (${ok}); the good change took ${took} ms`);
   });
