@@ -22,7 +22,8 @@ usage: bench/run.sh [options]
   --fake-threads N   threads of the fake upstream (default 1)
   --pin / --no-pin   pin the proxy to CPU 0 and the fake + wrk to CPU 1 (default: pin when
                      --threads is 1 and the machine has exactly 2 CPUs)
-  --conns "A B"      connection counts (default "4 64")
+  --conns "A B"      connection counts (default "4 64"); throughput is judged at the largest,
+                     p99 at the smallest, and only if it is 4 or fewer (the target's count)
   --chunks N         content deltas per streamed answer (default 20)
   --wrk-threads N    wrk threads (default 1)
   --sluice PATH      sluice binary (default build/release/sluice, built if missing or stale)
@@ -587,6 +588,8 @@ REPORT=$(awk -F'\t' -v target_ratio=0.8 -v target_p99_ms=1 -v target_rss_mb=60 \
       kn = "nginx" SUBSEP pl SUBSEP maxc; ks = "sluice" SUBSEP pl SUBSEP maxc; r = (rps[kn] > 0 ? rps[ks]/rps[kn] : 0)
       ok = r >= target_ratio; ok_all = ok_all && ok
       printf "  [%s] %-6s throughput at %s conns: sluice (core, audit off)/nginx = %.2f (target >= %.1f)\n", ok ? "PASS" : "FAIL", pl, maxc, r, target_ratio
+      # The p99 target is set at 4 connections; a run without a case that light has no verdict.
+      if (minc > 4) { printf "  [skip] %-6s p99: the target is at 4 connections; the lightest case of this run is %s\n", pl, minc; continue }
       kn = "nginx" SUBSEP pl SUBSEP minc; ks = "sluice" SUBSEP pl SUBSEP minc; d = (p99[ks] - p99[kn]) / 1000
       ok = d <= target_p99_ms; ok_all = ok_all && ok
       printf "  [%s] %-6s p99 at %s conns: sluice %.2f ms vs nginx %.2f ms, delta %+.2f ms (target <= +%d ms)\n", ok ? "PASS" : "FAIL", pl, minc, p99[ks]/1000, p99[kn]/1000, d, target_p99_ms
