@@ -444,7 +444,7 @@ net::awaitable<std::variant<UpstreamResponse, UpstreamError>> send_upstream(
   auto left = [&] {
     return std::max<Clock::duration>(deadline - core::coarse_now(), Clock::duration(0));
   };
-  const std::string& key = origin.key();
+  const std::string& key = origin.pool_key;
 
   const std::string head = request_head(req, origin);
   const std::string& body = req.body_to_send();

@@ -26,12 +26,12 @@ struct Origin {
   std::string port;       // "443"
   std::string base_path;  // "/v1" or ""; never ends with '/'
   std::string host_header;
-  std::string pool_key;  // "p|host|port" or "s|host|port": connections are pooled by it
+  /// "p|host|port" or "s|host|port": connections are pooled by it. Made once by parse(), not
+  /// for every request.
+  std::string pool_key;
 
   /// Parses "https://api.openai.com/v1". Returns nullopt for anything else.
   static std::optional<Origin> parse(std::string_view url);
-  /// Made once by parse(), not for every request.
-  const std::string& key() const { return pool_key; }
 };
 
 struct ClientTimeouts {

@@ -440,9 +440,9 @@ TEST(Origin, ParsesBaseUrls) {
   auto l = *Origin::parse("http://127.0.0.1:11434/v1");
   EXPECT_EQ(l.host_header, "127.0.0.1:11434");
   // The pool's key: TLS and plain connections to one host and port are never shared.
-  EXPECT_EQ(o.key(), "s|api.openai.com|443");
-  EXPECT_EQ(l.key(), "p|127.0.0.1|11434");
-  EXPECT_NE(Origin::parse("http://api.openai.com:443")->key(), o.key());
+  EXPECT_EQ(o.pool_key, "s|api.openai.com|443");
+  EXPECT_EQ(l.pool_key, "p|127.0.0.1|11434");
+  EXPECT_NE(Origin::parse("http://api.openai.com:443")->pool_key, o.pool_key);
   EXPECT_FALSE(Origin::parse("ftp://x"));
 }
 
